@@ -1,0 +1,256 @@
+//! Frames: the text inside one QR code, self-describing and checksummed.
+//!
+//! ```text
+//! PAPERSEED1:<decimal digits>
+//! ```
+//! The prefix names the program and the format version, so an unknown version
+//! is recognised as such ("this sheet needs a newer paperseed") instead of
+//! failing as garbage. The digits encode (see [`super::digits`]) the binary
+//! frame, all integers big-endian:
+//!
+//! | offset | size | field |
+//! |---|---|---|
+//! | 0 | 1 | payload kind (1 = CBOR sheet) |
+//! | 1 | 1 | k — data shards (any k codes restore) |
+//! | 2 | 1 | n — total shards |
+//! | 3 | 1 | shard index, 0-based (0..k are data, k..n parity) |
+//! | 4 | 4 | payload length in bytes |
+//! | 8 | 16 | BLAKE3(payload), first 16 bytes — also names the set |
+//! | 24 | L | the shard, L = ceil(length / k) |
+//! | 24+L | 4 | CRC-32 (IEEE) of bytes 0..24+L |
+
+use super::digits;
+
+/// Text before the version number.
+pub const MAGIC: &str = "PAPERSEED";
+/// The frame format version this build writes and reads.
+pub const VERSION: u32 = 1;
+/// Bytes of a frame besides its shard.
+pub const OVERHEAD: usize = HEADER_LEN + CRC_LEN;
+/// Bytes before the shard.
+pub const HEADER_LEN: usize = 24;
+const CRC_LEN: usize = 4;
+/// Length of the truncated payload checksum.
+pub const CHECKSUM_LEN: usize = 16;
+/// Largest payload a frame may announce; bounds what assembly allocates.
+pub const MAX_PAYLOAD_LEN: u32 = 1 << 20;
+
+/// The prefix of a version-1 frame, `PAPERSEED1:`.
+pub fn prefix() -> String {
+    format!("{MAGIC}{VERSION}:")
+}
+
+/// What the payload bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PayloadKind {
+    /// A deterministic-CBOR sheet payload (docs/FORMAT.md §Payload).
+    Sheet,
+}
+
+impl PayloadKind {
+    pub fn code(self) -> u8 {
+        match self {
+            PayloadKind::Sheet => 1,
+        }
+    }
+    pub fn from_code(code: u8) -> Option<PayloadKind> {
+        match code {
+            1 => Some(PayloadKind::Sheet),
+            _ => None,
+        }
+    }
+}
+
+/// Everything frames of one set share: frames are only ever combined with
+/// frames of the same set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SetKey {
+    pub kind: PayloadKind,
+    pub k: u8,
+    pub n: u8,
+    pub payload_len: u32,
+    pub checksum: [u8; CHECKSUM_LEN],
+}
+
+impl SetKey {
+    /// Shard length for this set.
+    pub fn shard_len(&self) -> usize {
+        shard_len(self.payload_len as usize, self.k as usize)
+    }
+
+    /// Short set id for messages: the first 4 checksum bytes in hex.
+    pub fn short_id(&self) -> String {
+        self.checksum[..4].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Length of each shard for a payload of `len` bytes split in `k`.
+pub fn shard_len(len: usize, k: usize) -> usize {
+    len.div_ceil(k).max(1)
+}
+
+/// One decoded frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    pub set: SetKey,
+    pub index: u8,
+    pub shard: Vec<u8>,
+}
+
+/// Why a text is not a usable frame.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    #[error("not a paperseed code")]
+    NotPaperseed,
+    #[error("this code uses paperseed format version {0}; this paperseed reads version {VERSION}: it needs a newer paperseed")]
+    UnknownVersion(u32),
+    #[error("this code holds a kind of payload ({0}) this paperseed does not know: it needs a newer paperseed")]
+    UnknownKind(u8),
+    #[error("the code's digits are damaged: {0}")]
+    Digits(#[from] digits::DigitsError),
+    #[error("the code is truncated ({0} bytes)")]
+    Truncated(usize),
+    #[error("the code fails its checksum (CRC-32): it was misread or altered")]
+    BadChecksum,
+    #[error("the code's header is inconsistent: {0}")]
+    BadHeader(&'static str),
+}
+
+impl Frame {
+    /// The binary form (without the text prefix).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let s = &self.set;
+        let mut out = Vec::with_capacity(OVERHEAD + self.shard.len());
+        out.extend_from_slice(&[s.kind.code(), s.k, s.n, self.index]);
+        out.extend_from_slice(&s.payload_len.to_be_bytes());
+        out.extend_from_slice(&s.checksum);
+        out.extend_from_slice(&self.shard);
+        let crc = crc32fast::hash(&out);
+        out.extend_from_slice(&crc.to_be_bytes());
+        out
+    }
+
+    /// The text a QR code holds.
+    pub fn to_text(&self) -> String {
+        let mut t = prefix();
+        t.push_str(&digits::encode(&self.to_bytes()));
+        t
+    }
+
+    /// Parse the binary form, checking the CRC and header consistency.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Frame, FrameError> {
+        if bytes.len() < OVERHEAD + 1 {
+            return Err(FrameError::Truncated(bytes.len()));
+        }
+        let (body, crc) = bytes.split_at(bytes.len() - CRC_LEN);
+        if crc32fast::hash(body).to_be_bytes() != crc {
+            return Err(FrameError::BadChecksum);
+        }
+        let kind = PayloadKind::from_code(body[0]).ok_or(FrameError::UnknownKind(body[0]))?;
+        let (k, n, index) = (body[1], body[2], body[3]);
+        let payload_len = u32::from_be_bytes(body[4..8].try_into().unwrap());
+        let checksum: [u8; CHECKSUM_LEN] = body[8..HEADER_LEN].try_into().unwrap();
+        let shard = body[HEADER_LEN..].to_vec();
+        if k == 0 || n < k {
+            return Err(FrameError::BadHeader("k must be at least 1 and at most n"));
+        }
+        if index >= n {
+            return Err(FrameError::BadHeader("shard index is not below n"));
+        }
+        if payload_len == 0 || payload_len > MAX_PAYLOAD_LEN {
+            return Err(FrameError::BadHeader("payload length out of range"));
+        }
+        if shard.len() != shard_len(payload_len as usize, k as usize) {
+            return Err(FrameError::BadHeader("shard length does not match payload length and k"));
+        }
+        Ok(Frame { set: SetKey { kind, k, n, payload_len, checksum }, index, shard })
+    }
+
+    /// Parse a code's text. Whitespace is ignored (typed input), the prefix's
+    /// case too.
+    pub fn parse(text: &str) -> Result<Frame, FrameError> {
+        let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let magic = text.get(..MAGIC.len()).filter(|m| m.eq_ignore_ascii_case(MAGIC));
+        let rest = &text[magic.ok_or(FrameError::NotPaperseed)?.len()..];
+        let (version, body) = rest.split_once(':').ok_or(FrameError::NotPaperseed)?;
+        if version.is_empty() || version.len() > 9 || !version.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(FrameError::NotPaperseed);
+        }
+        let version: u32 = version.parse().map_err(|_| FrameError::NotPaperseed)?;
+        if version != VERSION {
+            return Err(FrameError::UnknownVersion(version));
+        }
+        Frame::from_bytes(&digits::decode(body)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample() -> Frame {
+        let payload_len = 10;
+        Frame {
+            set: SetKey { kind: PayloadKind::Sheet, k: 2, n: 4, payload_len, checksum: [7; 16] },
+            index: 3,
+            shard: vec![1, 2, 3, 4, 5],
+        }
+    }
+
+    #[test]
+    fn text_round_trip() {
+        let f = sample();
+        let t = f.to_text();
+        assert!(t.starts_with("PAPERSEED1:"));
+        assert_eq!(Frame::parse(&t).unwrap(), f);
+        assert_eq!(Frame::parse(&t.to_lowercase()).unwrap(), f);
+    }
+
+    #[test]
+    fn rejections() {
+        let t = sample().to_text();
+        assert_eq!(Frame::parse("hello"), Err(FrameError::NotPaperseed));
+        assert_eq!(Frame::parse("PAPERSEEDX:123"), Err(FrameError::NotPaperseed));
+        assert_eq!(Frame::parse(&t.replacen("PAPERSEED1:", "PAPERSEED2:", 1)), Err(FrameError::UnknownVersion(2)));
+        // Flip one digit: the CRC (or the digit range check) catches it.
+        let mut bad = t.clone().into_bytes();
+        let i = bad.len() - 20;
+        bad[i] = if bad[i] == b'0' { b'1' } else { b'0' };
+        assert!(Frame::parse(std::str::from_utf8(&bad).unwrap()).is_err());
+        // Truncated by one 7-byte group.
+        assert!(Frame::parse(&t[..t.len() - 17]).is_err());
+    }
+
+    #[test]
+    fn header_checks() {
+        let mut f = sample();
+        f.index = 4;
+        assert_eq!(Frame::from_bytes(&f.to_bytes()), Err(FrameError::BadHeader("shard index is not below n")));
+        let mut f = sample();
+        f.shard.push(0);
+        assert!(matches!(Frame::from_bytes(&f.to_bytes()), Err(FrameError::BadHeader(_))));
+        let mut b = sample().to_bytes();
+        b[0] = 9;
+        let n = b.len();
+        let crc = crc32fast::hash(&b[..n - 4]).to_be_bytes();
+        b[n - 4..].copy_from_slice(&crc);
+        assert_eq!(Frame::from_bytes(&b), Err(FrameError::UnknownKind(9)));
+    }
+
+    proptest! {
+        #[test]
+        fn write_read(k in 1u8..20, extra in 0u8..20, len in 1u32..2000, seed in any::<u8>()) {
+            let n = k.saturating_add(extra);
+            let index = seed % n;
+            let shard = vec![seed; shard_len(len as usize, k as usize)];
+            let f = Frame { set: SetKey { kind: PayloadKind::Sheet, k, n, payload_len: len, checksum: [seed; 16] }, index, shard };
+            prop_assert_eq!(Frame::parse(&f.to_text()).unwrap(), f);
+        }
+
+        #[test]
+        fn parse_never_panics(s in "(PAPERSEED1:)?[0-9a-z:]{0,120}") {
+            let _ = Frame::parse(&s);
+        }
+    }
+}

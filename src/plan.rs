@@ -1,0 +1,139 @@
+//! How a payload is cut into codes: how many (k data + parity = n), at which
+//! QR error-correction level, and how large each symbol is.
+//!
+//! Two independent protections stack: QR error correction inside each symbol
+//! (a smudge or a blot over part of a code) and Reed–Solomon across symbols
+//! (whole codes torn off, stained or unreadable). Defaults:
+//!
+//! | payload | codes that may be lost | QR level |
+//! |---|---|---|
+//! | ≤ 1 KiB (typical secrets) | half | H (~30% of a symbol) |
+//! | ≤ 4 KiB | 30% | Q |
+//! | larger | 30% | M |
+
+use crate::format::{digits, frame};
+use crate::sheet::qr::{self, Ecc};
+
+/// Fewest data shards: even a tiny payload is spread over at least 3 data
+/// codes (6 in all by default) so one stain cannot take most of them.
+pub const MIN_DATA_CODES: usize = 3;
+/// Payloads up to this size get the "small secrets" defaults.
+pub const SMALL_PAYLOAD: usize = 1024;
+/// Payloads up to this size get QR level Q by default, above it M.
+pub const MEDIUM_PAYLOAD: usize = 4096;
+/// Accepted range for `--redundancy`, in percent of codes that may be lost.
+pub const REDUNDANCY_RANGE: std::ops::RangeInclusive<u32> = 10..=80;
+
+/// The chosen split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    /// Any `k` codes restore the payload.
+    pub k: usize,
+    /// Codes printed.
+    pub n: usize,
+    pub ecc: Ecc,
+    /// Bytes of payload in each shard.
+    pub shard_len: usize,
+}
+
+impl Plan {
+    /// Codes that may be lost.
+    pub fn spare(&self) -> usize {
+        self.n - self.k
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("--redundancy must be between 10 and 80 (percent of codes that may be lost), not {0}")]
+    Redundancy(u32),
+    #[error("the payload ({len} bytes) needs {n} codes at QR level {ecc}; at most 255 are possible. Lower --redundancy, choose a lower --ecc, or split the secrets over several sheets")]
+    TooLarge { len: usize, n: usize, ecc: char },
+}
+
+/// Default share of codes that may be lost, in percent.
+pub fn default_redundancy(payload_len: usize) -> u32 {
+    if payload_len <= SMALL_PAYLOAD { 50 } else { 30 }
+}
+
+/// Default QR error-correction level.
+pub fn default_ecc(payload_len: usize) -> Ecc {
+    match payload_len {
+        0..=SMALL_PAYLOAD => Ecc::H,
+        ..=MEDIUM_PAYLOAD => Ecc::Q,
+        _ => Ecc::M,
+    }
+}
+
+/// Largest shard that fits a symbol of [`qr::MAX_VERSION`] at `ecc`.
+pub fn shard_capacity(ecc: Ecc) -> usize {
+    let digit_cap = qr::digit_capacity(&frame::prefix(), qr::MAX_VERSION, ecc);
+    let mut bytes = 0;
+    while digits::digit_len(bytes + 1) <= digit_cap {
+        bytes += 1;
+    }
+    bytes - frame::OVERHEAD
+}
+
+/// Choose k, n and the QR level for a payload of `len` bytes.
+pub fn plan(len: usize, redundancy: Option<u32>, ecc: Option<Ecc>) -> Result<Plan, PlanError> {
+    let r = redundancy.unwrap_or_else(|| default_redundancy(len));
+    if !REDUNDANCY_RANGE.contains(&r) {
+        return Err(PlanError::Redundancy(r));
+    }
+    let ecc = ecc.unwrap_or_else(|| default_ecc(len));
+    let k = len.div_ceil(shard_capacity(ecc)).max(MIN_DATA_CODES);
+    // parity / n >= r/100  <=>  parity >= k·r / (100 − r)
+    let parity = (k * r as usize).div_ceil(100 - r as usize).max(1);
+    let n = k + parity;
+    if n > 255 {
+        return Err(PlanError::TooLarge { len, n, ecc: ecc.letter() });
+    }
+    Ok(Plan { k, n, ecc, shard_len: frame::shard_len(len, k) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_payloads_survive_losing_half() {
+        let p = plan(300, None, None).unwrap();
+        assert_eq!((p.k, p.n, p.ecc), (3, 6, Ecc::H));
+        let p = plan(1024, None, None).unwrap();
+        assert_eq!(p.ecc, Ecc::H);
+        assert!(p.spare() * 2 >= p.n, "{p:?}");
+    }
+
+    #[test]
+    fn larger_payloads_survive_losing_30_percent() {
+        for len in [1500, 4200, 9000, 17000] {
+            let p = plan(len, None, None).unwrap();
+            assert!(p.spare() as f64 >= 0.3 * p.n as f64, "{len}: {p:?}");
+            assert!(p.shard_len <= shard_capacity(p.ecc));
+        }
+    }
+
+    #[test]
+    fn redundancy_and_bounds() {
+        let p = plan(300, Some(20), None).unwrap();
+        assert_eq!((p.k, p.n), (3, 4));
+        assert_eq!(plan(300, Some(5), None), Err(PlanError::Redundancy(5)));
+        assert!(matches!(plan(200_000, Some(80), Some(Ecc::H)), Err(PlanError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn every_shard_fits_its_symbol() {
+        for ecc in [Ecc::L, Ecc::M, Ecc::Q, Ecc::H] {
+            let cap = shard_capacity(ecc);
+            let f = frame::Frame {
+                set: frame::SetKey { kind: frame::PayloadKind::Sheet, k: 1, n: 1, payload_len: cap as u32, checksum: [9; 16] },
+                index: 0,
+                shard: vec![0xff; cap],
+            };
+            assert!(qr::encode(&f.to_text(), ecc).is_some(), "{ecc:?} {cap}");
+            let f2 = frame::Frame { shard: vec![0xff; cap + 1], set: frame::SetKey { payload_len: cap as u32 + 1, ..f.set }, ..f };
+            assert!(qr::encode(&f2.to_text(), ecc).is_none(), "{ecc:?} {cap}+1 should not fit");
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! The manifest: the TOML file a user writes to say what goes on the sheet.
+//!
+//! ```toml
+//! title = "Binance account"
+//!
+//! [[secret]]
+//! type = "backup-codes"
+//! label = "Binance"
+//! codes = ["a3f8-9d2c-bk4m-xy7p", "..."]
+//! ```
+//! Parsing is strict: unknown fields are errors (a typo must not silently drop
+//! a secret), and every error names the secret by number and label.
+
+use std::path::{Path, PathBuf};
+
+use data_encoding::BASE64;
+use toml::{Table, Value};
+
+use super::totp::{self, Algorithm, OtpKey, OtpKind};
+use super::{Backup, MAX_FILE_BYTES, Secret, mnemonic};
+
+/// Title used when the manifest has none.
+pub const DEFAULT_TITLE: &str = "Recovery sheet";
+
+/// What is wrong with a manifest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ManifestError {
+    #[error("the manifest is not valid TOML: {0}")]
+    Toml(String),
+    #[error("{0}")]
+    TopLevel(String),
+    #[error("the title: {0}")]
+    Title(String),
+    #[error("the manifest has no secrets: add a [[secret]] table (see samples/)")]
+    NoSecrets,
+    #[error("secret {index} ({label:?}): {message}")]
+    Secret { index: usize, label: String, message: String },
+}
+
+const TYPES: &str = "backup-codes, totp, hotp, mnemonic, note, file";
+
+fn allowed_fields(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "backup-codes" => &["type", "label", "codes"],
+        "totp" => &["type", "label", "secret", "uri", "issuer", "account", "digits", "period", "algorithm"],
+        "hotp" => &["type", "label", "secret", "uri", "issuer", "account", "digits", "counter", "algorithm"],
+        "mnemonic" => &["type", "label", "words"],
+        "note" => &["type", "label", "text"],
+        "file" => &["type", "label", "path", "name", "base64"],
+        _ => return None,
+    })
+}
+
+/// Parse and validate a manifest. Relative `path`s of file secrets are read
+/// from `base_dir` (the manifest's folder).
+pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
+    let table: Table = text.parse().map_err(|e: toml::de::Error| ManifestError::Toml(e.to_string().trim_end().to_string()))?;
+    for key in table.keys() {
+        if key != "title" && key != "secret" {
+            let hint = if key == "secrets" { " (did you mean [[secret]]?)" } else { "" };
+            return Err(ManifestError::TopLevel(format!("unknown top-level field `{key}`{hint}; allowed: title, [[secret]]")));
+        }
+    }
+    let title = match table.get("title") {
+        None => DEFAULT_TITLE.to_string(),
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(_) => return Err(ManifestError::Title("must be a string".into())),
+    };
+    let secrets = match table.get("secret") {
+        None => return Err(ManifestError::NoSecrets),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(ManifestError::TopLevel("`secret` must be an array of tables: write [[secret]]".into())),
+    };
+    let mut out = Vec::new();
+    for (i, item) in secrets.iter().enumerate() {
+        let t = item.as_table().ok_or_else(|| ManifestError::Secret {
+            index: i + 1,
+            label: String::new(),
+            message: "must be a table: write [[secret]] then its fields".into(),
+        })?;
+        let label = t.get("label").and_then(Value::as_str).unwrap_or("").trim().to_string();
+        let err = |message: String| ManifestError::Secret { index: i + 1, label: label.clone(), message };
+        out.push(parse_secret(t, &label, base_dir).map_err(err)?);
+    }
+    let backup = Backup { title, secrets: out };
+    backup.validate()?;
+    Ok(backup)
+}
+
+fn get_str<'a>(t: &'a Table, key: &str) -> Result<Option<&'a str>, String> {
+    match t.get(key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(format!("`{key}` must be a string")),
+    }
+}
+
+fn need_str<'a>(t: &'a Table, key: &str) -> Result<&'a str, String> {
+    get_str(t, key)?.ok_or_else(|| format!("missing `{key}`"))
+}
+
+fn get_int(t: &Table, key: &str) -> Result<Option<i64>, String> {
+    match t.get(key) {
+        None => Ok(None),
+        Some(Value::Integer(i)) => Ok(Some(*i)),
+        Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| format!("`{key}` must be a number")),
+        Some(_) => Err(format!("`{key}` must be a number")),
+    }
+}
+
+fn parse_secret(t: &Table, label: &str, base_dir: &Path) -> Result<Secret, String> {
+    let kind = need_str(t, "type").map_err(|_| format!("missing `type` (one of {TYPES})"))?;
+    let allowed = allowed_fields(kind).ok_or_else(|| format!("unknown type {kind:?} (one of {TYPES})"))?;
+    if let Some(bad) = t.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(format!("unknown field `{bad}` for type {kind}; allowed: {}", allowed[1..].join(", ")));
+    }
+    if label.is_empty() {
+        return Err("missing `label` (a name for this secret, e.g. the account)".into());
+    }
+    let label = label.to_string();
+    Ok(match kind {
+        "backup-codes" => {
+            let codes = match t.get("codes") {
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .enumerate()
+                    .map(|(j, v)| match v {
+                        Value::String(s) => Ok(s.trim().to_string()),
+                        Value::Integer(n) => Err(format!("code {} ({n}) must be a quoted string, or leading zeros are lost: \"{n}\"", j + 1)),
+                        _ => Err(format!("code {} must be a string", j + 1)),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+                Some(_) => return Err("`codes` must be a list of strings".into()),
+                None => return Err("missing `codes`".into()),
+            };
+            Secret::BackupCodes { label, codes }
+        }
+        "totp" | "hotp" => Secret::Otp { label, key: parse_otp(t, kind)? },
+        "mnemonic" => Secret::Mnemonic { label, words: mnemonic::normalize(need_str(t, "words")?)? },
+        "note" => Secret::Note { label, text: need_str(t, "text")?.trim_end().to_string() },
+        "file" => {
+            let (name, data) = match (get_str(t, "path")?, get_str(t, "base64")?) {
+                (Some(p), None) => read_file(&base_dir.join(p))?,
+                (None, Some(b)) => {
+                    let clean: String = b.chars().filter(|c| !c.is_whitespace()).collect();
+                    let data = BASE64.decode(clean.as_bytes()).map_err(|e| format!("`base64` is not valid base64: {e}"))?;
+                    (need_str(t, "name")?.to_string(), data)
+                }
+                (Some(_), Some(_)) => return Err("give either `path` or `base64`, not both".into()),
+                (None, None) => return Err("missing `path` (the file to embed)".into()),
+            };
+            let name = get_str(t, "name")?.map(str::to_string).unwrap_or(name);
+            Secret::File { label, name, data }
+        }
+        _ => unreachable!("checked by allowed_fields"),
+    })
+}
+
+fn read_file(path: &PathBuf) -> Result<(String, Vec<u8>), String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{shown} is not a regular file"));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(format!("{shown} is {} bytes; at most {MAX_FILE_BYTES} bytes (16 KiB) fit on paper", meta.len()));
+    }
+    let data = std::fs::read(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if data.len() > MAX_FILE_BYTES {
+        return Err(format!("{shown} is {} bytes; at most {MAX_FILE_BYTES} bytes (16 KiB) fit on paper", data.len()));
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+    Ok((name, data))
+}
+
+fn parse_otp(t: &Table, kind: &str) -> Result<OtpKey, String> {
+    let mut key = match (get_str(t, "secret")?, get_str(t, "uri")?) {
+        (Some(_), Some(_)) => return Err("give either `secret` or `uri`, not both".into()),
+        (None, None) => return Err("missing `secret` (the base32 key) or `uri` (otpauth://...)".into()),
+        (None, Some(uri)) => OtpKey::from_uri(uri).map_err(|e| format!("`uri`: {e}"))?,
+        (Some(s), None) => OtpKey {
+            key: totp::decode_base32(s).map_err(|e| format!("`secret`: {e}"))?,
+            issuer: None,
+            account: None,
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            kind: if kind == "hotp" { OtpKind::Hotp { counter: 0 } } else { OtpKind::Totp { period: 30 } },
+        },
+    };
+    let uri_kind = if matches!(key.kind, OtpKind::Totp { .. }) { "totp" } else { "hotp" };
+    if uri_kind != kind {
+        return Err(format!("the uri is an {uri_kind} key but the type is {kind}"));
+    }
+    if let Some(i) = get_str(t, "issuer")? {
+        key.issuer = Some(i.to_string());
+    }
+    if let Some(a) = get_str(t, "account")? {
+        key.account = Some(a.to_string());
+    }
+    if let Some(a) = get_str(t, "algorithm")? {
+        key.algorithm = Algorithm::parse(a)?;
+    }
+    if let Some(d) = get_int(t, "digits")? {
+        key.digits = u8::try_from(d).map_err(|_| format!("digits must be 6, 7 or 8, not {d}"))?;
+    }
+    match &mut key.kind {
+        OtpKind::Totp { period } => {
+            if let Some(p) = get_int(t, "period")? {
+                *period = u32::try_from(p).map_err(|_| format!("period must be 1..3600 seconds, not {p}"))?;
+            }
+        }
+        OtpKind::Hotp { counter } => {
+            if let Some(c) = get_int(t, "counter")? {
+                *counter = u64::try_from(c).map_err(|_| format!("counter must not be negative: {c}"))?;
+            }
+        }
+    }
+    key.validate()?;
+    Ok(key)
+}
+
+fn quote(s: &str) -> String {
+    Value::String(s.to_string()).to_string()
+}
+
+/// Write a backup as a manifest that [`parse`] accepts and that encodes to the
+/// same payload (files are embedded as `base64`).
+pub fn to_toml(backup: &Backup) -> String {
+    let mut out = format!("title = {}\n", quote(&backup.title));
+    for s in &backup.secrets {
+        out.push_str(&format!("\n[[secret]]\ntype = {}\nlabel = {}\n", quote(s.type_name()), quote(s.label())));
+        match s {
+            Secret::BackupCodes { codes, .. } => {
+                out.push_str("codes = [\n");
+                for c in codes {
+                    out.push_str(&format!("  {},\n", quote(c)));
+                }
+                out.push_str("]\n");
+            }
+            Secret::Otp { key, .. } => {
+                out.push_str(&format!("secret = {}\n", quote(&totp::grouped_base32(&key.key))));
+                if let Some(i) = &key.issuer {
+                    out.push_str(&format!("issuer = {}\n", quote(i)));
+                }
+                if let Some(a) = &key.account {
+                    out.push_str(&format!("account = {}\n", quote(a)));
+                }
+                out.push_str(&format!("algorithm = {}\ndigits = {}\n", quote(key.algorithm.name()), key.digits));
+                match key.kind {
+                    OtpKind::Totp { period } => out.push_str(&format!("period = {period}\n")),
+                    OtpKind::Hotp { counter } => out.push_str(&format!("counter = {counter}\n")),
+                }
+            }
+            Secret::Mnemonic { words, .. } => out.push_str(&format!("words = {}\n", quote(words))),
+            Secret::Note { text, .. } => out.push_str(&format!("text = {}\n", quote(text))),
+            Secret::File { name, data, .. } => {
+                out.push_str(&format!("name = {}\nbase64 = \"\"\"\n", quote(name)));
+                for chunk in BASE64.encode(data).as_bytes().chunks(76) {
+                    out.push_str(std::str::from_utf8(chunk).unwrap());
+                    out.push('\n');
+                }
+                out.push_str("\"\"\"\n");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_here(s: &str) -> Result<Backup, ManifestError> {
+        parse(s, Path::new("."))
+    }
+
+    const GOOD: &str = r#"
+title = "Exchange"
+[[secret]]
+type = "backup-codes"
+label = "Exchange codes"
+codes = ["a3f8-9d2c-bk4m-xy7p", "12345678"]
+[[secret]]
+type = "totp"
+label = "Exchange 2FA"
+secret = "jbsw y3dp ehpk 3pxp"
+issuer = "Exchange"
+[[secret]]
+type = "mnemonic"
+label = "Wallet"
+words = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+[[secret]]
+type = "note"
+label = "Contact"
+text = "Zhang San / 张三, € 50 000"
+[[secret]]
+type = "file"
+label = "Key"
+name = "k.bin"
+base64 = "AAEC"
+"#;
+
+    #[test]
+    fn parses_every_type_and_round_trips_through_toml() {
+        let b = parse_here(GOOD).unwrap();
+        assert_eq!(b.secrets.len(), 5);
+        assert_eq!(parse_here(&to_toml(&b)).unwrap(), b);
+    }
+
+    #[test]
+    fn errors_name_the_secret() {
+        let e = parse_here(&GOOD.replace("secret = \"jbsw", "secret = \"0bsw")).unwrap_err().to_string();
+        assert!(e.starts_with("secret 2 (\"Exchange 2FA\"): `secret`:"), "{e}");
+        let e = parse_here(&GOOD.replace("sausage", "sausag")).unwrap_err().to_string();
+        assert!(e.starts_with("secret 3 (\"Wallet\")") && e.contains("word 6"), "{e}");
+        let e = parse_here(&GOOD.replace("issuer = \"Exchange\"", "isuer = \"Exchange\"")).unwrap_err().to_string();
+        assert!(e.contains("unknown field `isuer`"), "{e}");
+        let e = parse_here(&GOOD.replace("\"12345678\"", "12345678")).unwrap_err().to_string();
+        assert!(e.contains("quoted string"), "{e}");
+        let e = parse_here(&GOOD.replace("type = \"note\"", "type = \"notes\"")).unwrap_err().to_string();
+        assert!(e.contains("unknown type \"notes\""), "{e}");
+        assert_eq!(parse_here("title = \"x\""), Err(ManifestError::NoSecrets));
+        assert!(matches!(parse_here("title = "), Err(ManifestError::Toml(_))));
+    }
+
+    #[test]
+    fn file_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("big.bin"), vec![0u8; MAX_FILE_BYTES + 1]).unwrap();
+        let m = "[[secret]]\ntype = \"file\"\nlabel = \"F\"\npath = \"big.bin\"\n";
+        let e = parse(m, dir.path()).unwrap_err().to_string();
+        assert!(e.contains("16385 bytes") && e.contains("16384"), "{e}");
+        let e = parse(&m.replace("big.bin", "missing.bin"), dir.path()).unwrap_err().to_string();
+        assert!(e.contains("cannot read") && e.contains("missing.bin"), "{e}");
+    }
+}

@@ -1,0 +1,230 @@
+//! What is backed up: the secrets of a sheet, validated, in one model.
+//!
+//! A [`Backup`] is built from a manifest ([`manifest`]) or from a restored
+//! payload (`format::payload`), and shown as text ([`Secret::display`]) on the
+//! sheet and by `restore`.
+
+pub mod manifest;
+pub mod mnemonic;
+pub mod totp;
+
+pub use totp::{Algorithm, OtpKey, OtpKind};
+
+/// Largest embedded file.
+pub const MAX_FILE_BYTES: usize = 16 * 1024;
+/// Longest single code, label or title, in characters.
+pub const MAX_SHORT_TEXT: usize = 200;
+/// Longest note, in characters.
+pub const MAX_NOTE: usize = 8000;
+
+/// Everything one sheet holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    pub title: String,
+    pub secrets: Vec<Secret>,
+}
+
+/// One secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Secret {
+    BackupCodes { label: String, codes: Vec<String> },
+    Otp { label: String, key: OtpKey },
+    Mnemonic { label: String, words: String },
+    Note { label: String, text: String },
+    File { label: String, name: String, data: Vec<u8> },
+}
+
+/// A secret as text: a heading and lines for a monospaced font.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Display {
+    pub heading: String,
+    pub lines: Vec<String>,
+}
+
+impl Secret {
+    pub fn label(&self) -> &str {
+        match self {
+            Secret::BackupCodes { label, .. }
+            | Secret::Otp { label, .. }
+            | Secret::Mnemonic { label, .. }
+            | Secret::Note { label, .. }
+            | Secret::File { label, .. } => label,
+        }
+    }
+
+    /// The manifest's `type` name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Secret::BackupCodes { .. } => "backup-codes",
+            Secret::Otp { key, .. } => match key.kind {
+                OtpKind::Totp { .. } => "totp",
+                OtpKind::Hotp { .. } => "hotp",
+            },
+            Secret::Mnemonic { .. } => "mnemonic",
+            Secret::Note { .. } => "note",
+            Secret::File { .. } => "file",
+        }
+    }
+
+    /// Heading and monospaced lines, as printed on the sheet and by `restore`.
+    pub fn display(&self) -> Display {
+        match self {
+            Secret::BackupCodes { label, codes } => {
+                let width = codes.len().to_string().len();
+                let items: Vec<String> = codes.iter().enumerate().map(|(i, c)| format!("{:>width$}. {c}", i + 1)).collect();
+                Display {
+                    heading: format!("Backup codes: {label} ({} codes, each works once)", codes.len()),
+                    lines: columns(&items, 64),
+                }
+            }
+            Secret::Otp { label, key } => {
+                let mut lines = vec![format!("Key      {}", totp::grouped_base32(&key.key))];
+                if let Some(i) = &key.issuer {
+                    lines.push(format!("Issuer   {i}"));
+                }
+                if let Some(a) = &key.account {
+                    lines.push(format!("Account  {a}"));
+                }
+                let when = match key.kind {
+                    OtpKind::Totp { period } => format!("every {period} s"),
+                    OtpKind::Hotp { counter } => format!("counter {counter}"),
+                };
+                lines.push(format!("Settings {}, {} digits, {when}", key.algorithm.name(), key.digits));
+                let what = if matches!(key.kind, OtpKind::Totp { .. }) { "Authenticator key (TOTP)" } else { "Authenticator key (HOTP)" };
+                Display { heading: format!("{what}: {label}"), lines }
+            }
+            Secret::Mnemonic { label, words } => {
+                let list: Vec<&str> = words.split(' ').collect();
+                let items: Vec<String> = list.iter().enumerate().map(|(i, w)| format!("{:>2}. {w:<8}", i + 1)).collect();
+                Display {
+                    heading: format!("Seed phrase (BIP39): {label} ({} words)", list.len()),
+                    lines: columns(&items, 56),
+                }
+            }
+            Secret::Note { label, text } => Display {
+                heading: format!("Note: {label}"),
+                lines: text.lines().map(str::to_string).collect(),
+            },
+            Secret::File { label, name, data } => Display {
+                heading: format!("File: {label}"),
+                lines: vec![
+                    format!("{name}, {} bytes (in the codes only)", data.len()),
+                    format!("BLAKE3 {}", &blake3::hash(data).to_hex()[..32]),
+                ],
+            },
+        }
+    }
+}
+
+/// Lay out `items` in as many columns as fit in `width` characters, filling
+/// down each column first (so numbering reads top to bottom).
+pub fn columns(items: &[String], width: usize) -> Vec<String> {
+    let item_width = items.iter().map(|s| s.chars().count()).max().unwrap_or(0) + 3;
+    let cols = (width / item_width.max(1)).clamp(1, 4);
+    let rows = items.len().div_ceil(cols);
+    (0..rows)
+        .map(|r| {
+            let mut line = String::new();
+            for c in 0..cols {
+                if let Some(item) = items.get(c * rows + r) {
+                    let pad = item_width - item.chars().count();
+                    line.push_str(item);
+                    if c + 1 < cols && items.get((c + 1) * rows + r).is_some() {
+                        line.extend(std::iter::repeat_n(' ', pad));
+                    }
+                }
+            }
+            line
+        })
+        .collect()
+}
+
+/// Check a short single-line text: non-empty, printable, bounded.
+pub fn check_short_text(what: &str, s: &str) -> Result<(), String> {
+    if s.trim().is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    if let Some(c) = s.chars().find(|c| c.is_control()) {
+        return Err(format!("{what} contains the control character U+{:04X}", c as u32));
+    }
+    let n = s.chars().count();
+    if n > MAX_SHORT_TEXT {
+        return Err(format!("{what} is {n} characters; at most {MAX_SHORT_TEXT} are allowed"));
+    }
+    Ok(())
+}
+
+/// Check a multi-line text (notes): printable apart from line breaks and tabs.
+pub fn check_long_text(what: &str, s: &str) -> Result<(), String> {
+    if let Some(c) = s.chars().find(|c| c.is_control() && *c != '\n') {
+        return Err(format!("{what} contains the control character U+{:04X}{}", c as u32, if c == '\t' { " (a tab: use spaces)" } else { "" }));
+    }
+    let n = s.chars().count();
+    if n > MAX_NOTE {
+        return Err(format!("{what} is {n} characters; at most {MAX_NOTE} are allowed"));
+    }
+    Ok(())
+}
+
+impl Backup {
+    /// Validate every secret (used for restored payloads too, which must obey
+    /// the same rules as manifests). Errors name the secret.
+    pub fn validate(&self) -> Result<(), manifest::ManifestError> {
+        check_short_text("the title", &self.title).map_err(manifest::ManifestError::Title)?;
+        if self.secrets.is_empty() {
+            return Err(manifest::ManifestError::NoSecrets);
+        }
+        for (i, s) in self.secrets.iter().enumerate() {
+            let err = |message: String| manifest::ManifestError::Secret { index: i + 1, label: s.label().to_string(), message };
+            check_short_text("the label", s.label()).map_err(err)?;
+            match s {
+                Secret::BackupCodes { codes, .. } => {
+                    if codes.is_empty() {
+                        return Err(err("`codes` is empty".into()));
+                    }
+                    for (j, c) in codes.iter().enumerate() {
+                        check_short_text(&format!("code {}", j + 1), c).map_err(err)?;
+                    }
+                }
+                Secret::Otp { key, .. } => key.validate().map_err(err)?,
+                Secret::Mnemonic { words, .. } => {
+                    mnemonic::normalize(words).map_err(err)?;
+                }
+                Secret::Note { text, .. } => {
+                    if text.trim().is_empty() {
+                        return Err(err("`text` is empty".into()));
+                    }
+                    check_long_text("the note", text).map_err(err)?;
+                }
+                Secret::File { name, data, .. } => {
+                    check_short_text("the file name", name).map_err(err)?;
+                    if data.len() > MAX_FILE_BYTES {
+                        return Err(err(format!("the file is {} bytes; at most {MAX_FILE_BYTES} bytes fit on paper", data.len())));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_fill_down() {
+        let items: Vec<String> = (1..=5).map(|i| format!("{i}. x")).collect();
+        assert_eq!(columns(&items, 20), vec!["1. x   4. x", "2. x   5. x", "3. x"]);
+        assert_eq!(columns(&items, 5).len(), 5);
+    }
+
+    #[test]
+    fn display_numbers_codes() {
+        let s = Secret::BackupCodes { label: "X".into(), codes: (1..=10).map(|i| format!("code{i:02}")).collect() };
+        let d = s.display();
+        assert!(d.heading.contains("10 codes"));
+        assert!(d.lines[0].starts_with(" 1. code01"), "{:?}", d.lines);
+        assert!(d.lines.iter().any(|l| l.contains("10. code10")));
+    }
+}

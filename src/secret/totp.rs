@@ -1,0 +1,235 @@
+//! One-time-password keys: base32 seeds and `otpauth://` URIs.
+//!
+//! Keys are stored as their raw bytes, so "JBSW Y3DP", "jbswy3dp" and
+//! "JBSWY3DP====" are the same key with the same fingerprint.
+
+use data_encoding::{Encoding, Specification};
+use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+/// Hash algorithm of an OTP key (RFC 6238).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+impl Algorithm {
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Algorithm, String> {
+        match s.to_ascii_uppercase().replace('-', "").as_str() {
+            "SHA1" => Ok(Algorithm::Sha1),
+            "SHA256" => Ok(Algorithm::Sha256),
+            "SHA512" => Ok(Algorithm::Sha512),
+            _ => Err(format!("unknown algorithm {s:?} (use SHA1, SHA256 or SHA512)")),
+        }
+    }
+}
+
+/// Time-based (RFC 6238) or counter-based (RFC 4226).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtpKind {
+    Totp { period: u32 },
+    Hotp { counter: u64 },
+}
+
+/// An OTP key with its parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpKey {
+    pub key: Vec<u8>,
+    pub issuer: Option<String>,
+    pub account: Option<String>,
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    pub kind: OtpKind,
+}
+
+/// Longest key accepted, in bytes (RFC 4226 recommends 20; 64 is generous).
+pub const MAX_KEY_BYTES: usize = 128;
+
+fn base32() -> Encoding {
+    let mut spec = Specification::new();
+    spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    spec.check_trailing_bits = false;
+    spec.encoding().expect("valid base32 specification")
+}
+
+/// Decode a base32 key as people write it: spaces, dashes, case and `=`
+/// padding ignored.
+pub fn decode_base32(text: &str) -> Result<Vec<u8>, String> {
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .trim_end_matches('=')
+        .to_ascii_uppercase();
+    if clean.is_empty() {
+        return Err("the key is empty".into());
+    }
+    if let Some(c) = clean.chars().find(|c| !matches!(c, 'A'..='Z' | '2'..='7')) {
+        let hint = match c {
+            '0' => " (base32 has no 0: did you mean O?)",
+            '1' => " (base32 has no 1: did you mean I or L?)",
+            '8' => " (base32 has no 8: did you mean B?)",
+            '9' => " (base32 has no 9)",
+            _ => "",
+        };
+        return Err(format!("{c:?} is not a base32 character{hint}"));
+    }
+    let key = base32()
+        .decode(clean.as_bytes())
+        .map_err(|_| format!("{} base32 characters is not a valid key length (a character is missing or extra)", clean.len()))?;
+    if key.len() > MAX_KEY_BYTES {
+        return Err(format!("the key is {} bytes; at most {MAX_KEY_BYTES} are accepted", key.len()));
+    }
+    Ok(key)
+}
+
+/// Base32 without padding, as authenticator apps show it.
+pub fn encode_base32(key: &[u8]) -> String {
+    base32().encode(key)
+}
+
+/// Base32 in groups of four for reading aloud and typing.
+pub fn grouped_base32(key: &[u8]) -> String {
+    let s = encode_base32(key);
+    s.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(" ")
+}
+
+impl OtpKey {
+    /// Check parameters are in the ranges authenticator apps accept.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.key.is_empty() {
+            return Err("the key is empty".into());
+        }
+        if !(6..=8).contains(&self.digits) {
+            return Err(format!("digits must be 6, 7 or 8, not {}", self.digits));
+        }
+        if let OtpKind::Totp { period } = self.kind
+            && !(1..=3600).contains(&period)
+        {
+            return Err(format!("period must be 1..3600 seconds, not {period}"));
+        }
+        Ok(())
+    }
+
+    /// Parse an `otpauth://totp/...` or `otpauth://hotp/...` URI.
+    pub fn from_uri(uri: &str) -> Result<OtpKey, String> {
+        let uri = uri.trim();
+        let rest = uri
+            .strip_prefix("otpauth://")
+            .or_else(|| uri.get(..10).filter(|p| p.eq_ignore_ascii_case("otpauth://")).map(|_| &uri[10..]))
+            .ok_or("the URI does not start with otpauth://")?;
+        let (kind_name, rest) = rest.split_once('/').ok_or("the URI has no label part (otpauth://totp/LABEL?secret=...)")?;
+        let (label, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let label = percent_decode_str(label).decode_utf8().map_err(|_| "the label is not valid UTF-8")?;
+        let (label_issuer, account) = match label.split_once(':') {
+            Some((i, a)) => (Some(i.trim().to_string()), a.trim().to_string()),
+            None => (None, label.trim().to_string()),
+        };
+        let mut secret = None;
+        let mut issuer = None;
+        let mut algorithm = Algorithm::Sha1;
+        let mut digits = 6u8;
+        let mut period = 30u32;
+        let mut counter = None;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = percent_decode_str(&v.replace('+', " ")).decode_utf8().map_err(|_| format!("parameter {k} is not valid UTF-8"))?.into_owned();
+            match k.to_ascii_lowercase().as_str() {
+                "secret" => secret = Some(decode_base32(&v).map_err(|e| format!("secret: {e}"))?),
+                "issuer" => issuer = Some(v),
+                "algorithm" => algorithm = Algorithm::parse(&v)?,
+                "digits" => digits = v.parse().map_err(|_| format!("digits {v:?} is not a number"))?,
+                "period" => period = v.parse().map_err(|_| format!("period {v:?} is not a number"))?,
+                "counter" => counter = Some(v.parse().map_err(|_| format!("counter {v:?} is not a number"))?),
+                _ => {} // e.g. `image`: not part of the key
+            }
+        }
+        let kind = match kind_name.to_ascii_lowercase().as_str() {
+            "totp" => OtpKind::Totp { period },
+            "hotp" => OtpKind::Hotp { counter: counter.ok_or("an hotp URI needs a counter parameter")? },
+            other => return Err(format!("unknown OTP type {other:?} (totp or hotp)")),
+        };
+        let key = OtpKey {
+            key: secret.ok_or("the URI has no secret parameter")?,
+            issuer: issuer.or(label_issuer).filter(|s| !s.is_empty()),
+            account: Some(account).filter(|s| !s.is_empty()),
+            algorithm,
+            digits,
+            kind,
+        };
+        key.validate()?;
+        Ok(key)
+    }
+
+    /// The `otpauth://` URI that authenticator apps import.
+    pub fn to_uri(&self) -> String {
+        let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+        let label = match (&self.issuer, &self.account) {
+            (Some(i), Some(a)) => format!("{}:{}", enc(i), enc(a)),
+            (Some(i), None) => enc(i),
+            (None, Some(a)) => enc(a),
+            (None, None) => String::from("key"),
+        };
+        let (kind, tail) = match self.kind {
+            OtpKind::Totp { period } => ("totp", format!("&period={period}")),
+            OtpKind::Hotp { counter } => ("hotp", format!("&counter={counter}")),
+        };
+        let issuer = self.issuer.as_deref().map(|i| format!("&issuer={}", enc(i))).unwrap_or_default();
+        format!(
+            "otpauth://{kind}/{label}?secret={}{issuer}&algorithm={}&digits={}{tail}",
+            encode_base32(&self.key),
+            self.algorithm.name(),
+            self.digits
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base32_forgiving_input() {
+        let k = decode_base32("JBSW Y3DP EHPK 3PXP").unwrap();
+        assert_eq!(k, b"Hello!\xde\xad\xbe\xef");
+        assert_eq!(decode_base32("jbsw-y3dp-ehpk-3pxp").unwrap(), k);
+        assert_eq!(decode_base32("JBSWY3DPEHPK3PXP====").unwrap(), k);
+        assert_eq!(encode_base32(&k), "JBSWY3DPEHPK3PXP");
+        assert_eq!(grouped_base32(&k), "JBSW Y3DP EHPK 3PXP");
+    }
+
+    #[test]
+    fn base32_errors_say_what() {
+        assert!(decode_base32("JBSW Y3D0").unwrap_err().contains("did you mean O"));
+        assert!(decode_base32("JBSWY3").unwrap_err().contains("length"));
+        assert!(decode_base32("  ").unwrap_err().contains("empty"));
+    }
+
+    #[test]
+    fn uri_round_trip() {
+        let uri = "otpauth://totp/ACME%20Co:john.doe%40email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30";
+        let k = OtpKey::from_uri(uri).unwrap();
+        assert_eq!(k.issuer.as_deref(), Some("ACME Co"));
+        assert_eq!(k.account.as_deref(), Some("john.doe@email.com"));
+        assert_eq!(k.kind, OtpKind::Totp { period: 30 });
+        assert_eq!(OtpKey::from_uri(&k.to_uri()).unwrap(), k);
+    }
+
+    #[test]
+    fn uri_errors() {
+        assert!(OtpKey::from_uri("https://x").is_err());
+        assert!(OtpKey::from_uri("otpauth://totp/x?issuer=a").unwrap_err().contains("no secret"));
+        assert!(OtpKey::from_uri("otpauth://hotp/x?secret=JBSWY3DP").unwrap_err().contains("counter"));
+        assert!(OtpKey::from_uri("otpauth://totp/x?secret=JBSWY3DP&digits=12").unwrap_err().contains("digits"));
+        assert!(OtpKey::from_uri("otpauth://totp/x?secret=JBSWY3DP&algorithm=MD5").unwrap_err().contains("algorithm"));
+    }
+}

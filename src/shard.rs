@@ -1,0 +1,141 @@
+//! Reed–Solomon across codes: any `k` of the `n` shards rebuild the payload.
+//!
+//! Systematic erasure coding over GF(2^8) with the `reed-solomon-erasure`
+//! crate (Backblaze's matrix construction): shards `0..k` are the payload
+//! itself cut in `k` equal pieces (the last one padded with zero bytes), so an
+//! undamaged sheet can be decoded by concatenating codes 1..k with no
+//! Reed–Solomon at all; shards `k..n` are parity.
+
+use reed_solomon_erasure::galois_8::ReedSolomon;
+
+use crate::format::frame::shard_len;
+
+/// Why shards cannot be produced or joined.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardError {
+    #[error("invalid shard counts: k = {k}, n = {n} (need 1 <= k <= n <= 255)")]
+    Counts { k: usize, n: usize },
+    #[error("{have} of {n} codes are readable; {k} are needed")]
+    NotEnough { have: usize, k: usize, n: usize },
+    #[error("shards have unequal lengths")]
+    Lengths,
+}
+
+fn check(k: usize, n: usize) -> Result<(), ShardError> {
+    if k == 0 || n < k || n > 255 {
+        return Err(ShardError::Counts { k, n });
+    }
+    Ok(())
+}
+
+/// Split `payload` into `n` shards of which any `k` rebuild it.
+pub fn split(payload: &[u8], k: usize, n: usize) -> Result<Vec<Vec<u8>>, ShardError> {
+    check(k, n)?;
+    let len = shard_len(payload.len(), k);
+    let mut shards: Vec<Vec<u8>> = (0..n)
+        .map(|i| {
+            let start = (i * len).min(payload.len());
+            let end = ((i + 1) * len).min(payload.len());
+            let mut s = if i < k { payload[start..end].to_vec() } else { Vec::new() };
+            s.resize(len, 0);
+            s
+        })
+        .collect();
+    if n > k {
+        let rs = ReedSolomon::new(k, n - k).map_err(|_| ShardError::Counts { k, n })?;
+        rs.encode(&mut shards).map_err(|_| ShardError::Lengths)?;
+    }
+    Ok(shards)
+}
+
+/// Rebuild the payload of `payload_len` bytes from the shards present
+/// (`None` = lost). `shards.len()` must be `n`.
+pub fn join(mut shards: Vec<Option<Vec<u8>>>, k: usize, payload_len: usize) -> Result<Vec<u8>, ShardError> {
+    let n = shards.len();
+    check(k, n)?;
+    let have = shards.iter().filter(|s| s.is_some()).count();
+    if have < k {
+        return Err(ShardError::NotEnough { have, k, n });
+    }
+    let len = shard_len(payload_len, k);
+    if shards.iter().flatten().any(|s| s.len() != len) {
+        return Err(ShardError::Lengths);
+    }
+    if shards[..k].iter().any(|s| s.is_none()) {
+        let rs = ReedSolomon::new(k, n - k).map_err(|_| ShardError::Counts { k, n })?;
+        rs.reconstruct_data(&mut shards).map_err(|_| ShardError::NotEnough { have, k, n })?;
+    }
+    let mut payload: Vec<u8> = shards.into_iter().take(k).flat_map(|s| s.unwrap_or_default()).collect();
+    payload.truncate(payload_len);
+    Ok(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn systematic_data_shards_hold_the_payload() {
+        let payload: Vec<u8> = (0..100u8).collect();
+        let shards = split(&payload, 3, 6).unwrap();
+        assert_eq!(shards.len(), 6);
+        let mut joined: Vec<u8> = shards[..3].concat();
+        assert_eq!(joined.len(), 102);
+        joined.truncate(100);
+        assert_eq!(joined, payload);
+    }
+
+    #[test]
+    fn every_erasure_pattern_up_to_n_minus_k() {
+        // All 2^6 subsets for 3-of-6, and all subsets for 2-of-5.
+        for (k, n) in [(3usize, 6usize), (2, 5), (1, 3), (4, 4)] {
+            let payload: Vec<u8> = (0..=255u8).cycle().take(333).collect();
+            let shards = split(&payload, k, n).unwrap();
+            for mask in 0u32..(1 << n) {
+                let present: Vec<Option<Vec<u8>>> =
+                    (0..n).map(|i| (mask >> i & 1 == 1).then(|| shards[i].clone())).collect();
+                let have = mask.count_ones() as usize;
+                let result = join(present, k, payload.len());
+                if have >= k {
+                    assert_eq!(result.unwrap(), payload, "k={k} n={n} mask={mask:b}");
+                } else {
+                    assert_eq!(result, Err(ShardError::NotEnough { have, k, n }));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_counts() {
+        assert!(split(b"x", 0, 3).is_err());
+        assert!(split(b"x", 4, 3).is_err());
+        assert!(split(b"x", 3, 256).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn split_shuffle_join(
+            payload in proptest::collection::vec(any::<u8>(), 1..600),
+            k in 1usize..12,
+            parity in 0usize..12,
+            order in any::<u64>(),
+        ) {
+            let n = k + parity;
+            let shards = split(&payload, k, n).unwrap();
+            // Keep a pseudo-random set of exactly k shards, presented in a shuffled order
+            // and placed back by index (as assembly does).
+            let mut idx: Vec<usize> = (0..n).collect();
+            let mut s = order;
+            for i in (1..n).rev() {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                idx.swap(i, (s >> 33) as usize % (i + 1));
+            }
+            let mut present = vec![None; n];
+            for &i in idx.iter().take(k) {
+                present[i] = Some(shards[i].clone());
+            }
+            prop_assert_eq!(join(present, k, payload.len()).unwrap(), payload);
+        }
+    }
+}
