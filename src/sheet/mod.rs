@@ -6,9 +6,71 @@
 //! draws them; [`fonts`] owns the embedded fonts and the check that every
 //! character can be printed; [`qr`] builds the symbols.
 
+pub mod fonts;
+pub mod geometry;
+pub mod layout;
+pub mod pdf;
 pub mod qr;
+pub mod text;
 
+pub use geometry::RectMm;
+pub use layout::{Block, CodePlacement, Column, Layout, Span, Style, Table};
 pub use qr::{Ecc, Symbol};
+pub use text::standard_blocks;
+
+/// Why a sheet could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    /// Characters no embedded font (nor the `--font` one) has a glyph for.
+    #[error("{}", unprintable_message(chars))]
+    Unprintable { chars: Vec<char> },
+    /// A control character in a text to print (the caller must not send them).
+    #[error("control character U+{:04X} in text to print: {context:?}", u32::from(*ch))]
+    ControlChar { ch: char, context: String },
+    /// The font given with `--font` cannot be read.
+    #[error("the font given with --font cannot be used: {0}")]
+    BadFont(String),
+    /// The content does not fit the paper (a code too large, …).
+    #[error("cannot lay out the sheet: {0}")]
+    Layout(String),
+    /// The PDF writer failed.
+    #[error("cannot write the PDF: {0}")]
+    Pdf(String),
+}
+
+fn unprintable_message(chars: &[char]) -> String {
+    let list: Vec<String> = chars.iter().map(|c| format!("'{c}' U+{:04X}", u32::from(*c))).collect();
+    format!(
+        "no font can print {}; pass --font PATH with a font that covers them \
+         (e.g. Noto Sans CJK for Chinese, Japanese or Korean)",
+        list.join(", ")
+    )
+}
+
+/// Render the sheet as PDF bytes. The same `doc` gives the same bytes.
+pub fn render(doc: &SheetDoc) -> Result<Vec<u8>, SheetError> {
+    render_blocks(doc, &standard_blocks(doc))
+}
+
+/// Render the sheet with a custom text flow (e.g. [`standard_blocks`] with
+/// more blocks inserted).
+pub fn render_blocks(doc: &SheetDoc, blocks: &[Block]) -> Result<Vec<u8>, SheetError> {
+    let fonts = fonts::Fonts::new(doc.extra_font.as_deref())?;
+    let layout = layout::layout(doc, blocks, &fonts)?;
+    pdf::draw(doc, &fonts, &layout)
+}
+
+/// Lay the sheet out without drawing it.
+pub fn layout_sheet(doc: &SheetDoc, blocks: &[Block]) -> Result<Layout, SheetError> {
+    let fonts = fonts::Fonts::new(doc.extra_font.as_deref())?;
+    layout::layout(doc, blocks, &fonts)
+}
+
+/// Where each code of the standard sheet sits (page, rectangle in mm from the
+/// top-left corner of the page), in the order of [`SheetDoc::codes`].
+pub fn code_positions(doc: &SheetDoc) -> Result<Vec<CodePlacement>, SheetError> {
+    Ok(layout_sheet(doc, &standard_blocks(doc))?.code_placements())
+}
 
 /// Paper size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

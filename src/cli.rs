@@ -1,0 +1,239 @@
+//! Command-line arguments and what each subcommand does with them.
+//!
+//! Everything user-facing lives here and in `main.rs`: argument parsing,
+//! reading files and stdin, writing output atomically, messages on stderr and
+//! exit codes. The work itself is the library's.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use paperseed::sheet::{Ecc, Paper};
+
+/// Exit status for "the data is not restorable or does not match".
+pub const EXIT_NOT_RESTORABLE: i32 = 1;
+/// Exit status for usage and I/O errors.
+pub const EXIT_USAGE: i32 = 2;
+
+/// An error with the exit status it should produce.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: i32,
+    pub error: anyhow::Error,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure { code: EXIT_USAGE, error: e.into() }
+    }
+}
+
+const ENCODE_EXAMPLES: &str = "\
+Examples:
+  paperseed encode samples/exchange.toml -o exchange.pdf
+  paperseed encode samples/bip39.toml -o wallet.pdf --paper letter --no-plaintext
+  cat manifest.toml | paperseed encode - -o sheet.pdf --date 2026-01-31
+  paperseed encode samples/keyfile.toml -o key.pdf --redundancy 40 --force";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "paperseed",
+    version,
+    about = "Print account-recovery secrets as a sheet of Reed-Solomon protected QR codes, and read them back",
+    long_about = "paperseed turns 2FA backup codes, TOTP keys, BIP39 seed phrases, notes and small files \
+                  into a printable PDF sheet of QR codes, any k of which restore everything, with a BLAKE3 \
+                  checksum and a printed fingerprint.\n\n\
+                  Exit status: 0 success; 1 the data is not restorable or does not match its checksum; \
+                  2 usage or I/O error.",
+    after_help = "Examples:\n  paperseed encode samples/exchange.toml -o exchange.pdf\n\nSee `paperseed <command> --help` for each command."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Make a printable PDF sheet from a manifest of secrets.
+    #[command(after_help = ENCODE_EXAMPLES)]
+    Encode(EncodeArgs),
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum PaperArg {
+    A4,
+    Letter,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum EccArg {
+    L,
+    M,
+    Q,
+    H,
+}
+
+#[derive(Args, Debug)]
+pub struct EncodeArgs {
+    /// The manifest (TOML, see samples/), or - to read it from stdin.
+    #[arg(value_name = "MANIFEST|-")]
+    pub manifest: String,
+    /// Where to write the PDF.
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: PathBuf,
+    /// Paper size.
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: PaperArg,
+    /// Sheet title (overrides the manifest's `title`).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Creation date printed on the sheet, YYYY-MM-DD [default: $SOURCE_DATE_EPOCH, else today (UTC)].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Do not print the secrets in clear; the sheet then holds them only in the codes.
+    #[arg(long)]
+    pub no_plaintext: bool,
+    /// Percent of the codes that may be lost or unreadable (10-80) [default: 50 for payloads up
+    /// to 1 KiB, else 30]. Higher means more codes, more durable.
+    #[arg(long, value_name = "PERCENT")]
+    pub redundancy: Option<u32>,
+    /// QR error-correction level inside each code [default: H up to 1 KiB, Q up to 4 KiB, else M].
+    #[arg(long, value_enum)]
+    pub ecc: Option<EccArg>,
+    /// A TrueType/OpenType font for characters the embedded fonts lack (e.g. Chinese).
+    #[arg(long, value_name = "PATH")]
+    pub font: Option<PathBuf>,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Encode(args) => encode(args, cli.quiet),
+    }
+}
+
+fn note(quiet: bool, msg: impl AsRef<str>) {
+    if !quiet {
+        eprintln!("{}", msg.as_ref());
+    }
+}
+
+/// Read a file or stdin (`-`), with a bound on the size.
+fn read_input(name: &str, limit: u64) -> Result<Vec<u8>> {
+    let mut data = Vec::new();
+    if name == "-" {
+        std::io::stdin().lock().take(limit + 1).read_to_end(&mut data).context("cannot read stdin")?;
+    } else {
+        std::fs::File::open(name)
+            .and_then(|f| f.take(limit + 1).read_to_end(&mut data))
+            .with_context(|| format!("cannot read {name}"))?;
+    }
+    if data.len() as u64 > limit {
+        bail!("{name} is larger than {limit} bytes; that is not a manifest");
+    }
+    Ok(data)
+}
+
+/// The date to print: --date, else SOURCE_DATE_EPOCH, else today (UTC).
+fn sheet_date(arg: Option<&str>) -> Result<String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    if let Some(d) = arg {
+        let date = time::Date::parse(d, fmt).with_context(|| format!("--date {d:?} is not a date of the form YYYY-MM-DD"))?;
+        return Ok(date.format(fmt)?);
+    }
+    let now = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) => {
+            let secs: i64 = s.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds"))?;
+            time::OffsetDateTime::from_unix_timestamp(secs).context("SOURCE_DATE_EPOCH is out of range")?
+        }
+        Err(_) => time::OffsetDateTime::now_utc(),
+    };
+    Ok(now.date().format(fmt)?)
+}
+
+/// Write `data` to `path` atomically: a temporary file in the same folder,
+/// synced, then renamed; an existing file is replaced only with `force`.
+pub fn write_atomic(path: &Path, data: &[u8], force: bool) -> Result<()> {
+    if !force && path.exists() {
+        bail!("{} already exists; pass --force to overwrite it", path.display());
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".paperseed-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+    tmp.write_all(data).and_then(|_| tmp.as_file().sync_all()).with_context(|| format!("cannot write {}", path.display()))?;
+    if force {
+        tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| e.error).with_context(|| {
+            format!("cannot write {} (if it now exists, pass --force to overwrite it)", path.display())
+        })?;
+    }
+    Ok(())
+}
+
+fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
+    let text = read_input(&args.manifest, 1 << 20)?;
+    let text = String::from_utf8(text).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", args.manifest))?;
+    let base_dir = if args.manifest == "-" {
+        PathBuf::from(".")
+    } else {
+        Path::new(&args.manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    };
+    let mut backup = paperseed::secret::manifest::parse(&text, &base_dir)
+        .with_context(|| format!("in manifest {}", if args.manifest == "-" { "(stdin)" } else { &args.manifest }))?;
+    if let Some(t) = args.title {
+        backup.title = t.trim().to_string();
+    }
+    let extra_font = match &args.font {
+        Some(p) => Some(std::fs::read(p).with_context(|| format!("cannot read font {}", p.display()))?),
+        None => None,
+    };
+    if !args.force && args.output.exists() {
+        return Err(anyhow::anyhow!("{} already exists; pass --force to overwrite it", args.output.display()).into());
+    }
+    let opts = paperseed::EncodeOptions {
+        paper: match args.paper {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::Letter => Paper::Letter,
+        },
+        date: sheet_date(args.date.as_deref())?,
+        no_plaintext: args.no_plaintext,
+        redundancy: args.redundancy,
+        ecc: args.ecc.map(|e| match e {
+            EccArg::L => Ecc::L,
+            EccArg::M => Ecc::M,
+            EccArg::Q => Ecc::Q,
+            EccArg::H => Ecc::H,
+        }),
+        extra_font,
+    };
+    let out = paperseed::encode(&backup, &opts)?;
+    write_atomic(&args.output, &out.pdf, args.force)?;
+    note(
+        quiet,
+        format!(
+            "Wrote {}: {} codes, any {} restore ({} may be lost), QR level {}, payload {} bytes.\nFingerprint {}",
+            args.output.display(),
+            out.plan.n,
+            out.plan.k,
+            out.plan.spare(),
+            out.plan.ecc.letter(),
+            out.payload_len,
+            out.fingerprint
+        ),
+    );
+    Ok(())
+}
