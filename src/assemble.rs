@@ -123,7 +123,8 @@ fn rebuild(set: SetKey, shards: BTreeMap<u8, ShardSeen>) -> SetReport {
     let (k, n) = (set.k as usize, set.n as usize);
     let len = set.payload_len as usize;
     // Candidates: (index, content) pairs; normally one per index.
-    let candidates: Vec<(u8, &Vec<u8>)> = shards.iter().flat_map(|(&i, s)| s.variants.iter().map(move |v| (i, v))).collect();
+    let candidates: Vec<(u8, &Vec<u8>)> =
+        shards.iter().flat_map(|(&i, s)| s.variants.iter().map(move |v| (i, v))).collect();
     let outcome = if shards.len() < k {
         Outcome::NotEnough { have: shards.len() }
     } else {
@@ -189,8 +190,19 @@ mod tests {
     use proptest::prelude::*;
 
     fn frames(payload: &[u8], k: usize, n: usize) -> Vec<Frame> {
-        let set = SetKey { kind: PayloadKind::Sheet, k: k as u8, n: n as u8, payload_len: payload.len() as u32, checksum: format::checksum(payload) };
-        shard::split(payload, k, n).unwrap().into_iter().enumerate().map(|(i, shard)| Frame { set, index: i as u8, shard }).collect()
+        let set = SetKey {
+            kind: PayloadKind::Sheet,
+            k: k as u8,
+            n: n as u8,
+            payload_len: payload.len() as u32,
+            checksum: format::checksum(payload),
+        };
+        shard::split(payload, k, n)
+            .unwrap()
+            .into_iter()
+            .enumerate()
+            .map(|(i, shard)| Frame { set, index: i as u8, shard })
+            .collect()
     }
 
     fn sight(f: &Frame, src: &str) -> Sighting {
@@ -231,7 +243,10 @@ mod tests {
         assert!(r.rejected.iter().any(|x| x.error == FrameError::UnknownVersion(7)));
         let restored: Vec<_> = r.sets.iter().filter(|s| matches!(s.outcome, Outcome::Restored { .. })).collect();
         assert_eq!(restored.len(), 1);
-        assert_eq!(restored[0].outcome, Outcome::Restored { payload: b"payload B, long enough".to_vec(), bad_shards: vec![] });
+        assert_eq!(
+            restored[0].outcome,
+            Outcome::Restored { payload: b"payload B, long enough".to_vec(), bad_shards: vec![] }
+        );
     }
 
     #[test]

@@ -62,6 +62,97 @@ pub enum Command {
     /// Make a printable PDF sheet from a manifest of secrets.
     #[command(after_help = ENCODE_EXAMPLES)]
     Encode(EncodeArgs),
+    /// Read scans or photos of sheets and print the secrets.
+    #[command(after_help = RESTORE_EXAMPLES)]
+    Restore(RestoreArgs),
+    /// Check that scans of a sheet are still fully readable and match their checksum.
+    #[command(after_help = VERIFY_EXAMPLES)]
+    Verify(VerifyArgs),
+}
+
+const RESTORE_EXAMPLES: &str = "\
+Examples:
+  paperseed restore samples/exchange-scan.jpg
+  paperseed restore page1.jpg page2.jpg --json
+  paperseed restore scans/ --format toml -o manifest.toml
+  paperseed restore scan.pdf --files-to restored/";
+
+const VERIFY_EXAMPLES: &str = "\
+Examples:
+  paperseed verify samples/exchange-scan.jpg
+  paperseed verify scan.pdf --expect K7QF-3M2X-9TRD
+  paperseed verify scans/ --json";
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum EffortArg {
+    /// Whole-page passes only.
+    Quick,
+    /// Adds retries around codes already found (default).
+    Normal,
+    /// Searches every region of every page (slow).
+    Thorough,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Scans or photos: images (PNG, JPEG, TIFF, WebP, BMP, PNM), PDFs, or folders of them.
+    #[arg(required = true, value_name = "SCAN")]
+    pub scans: Vec<PathBuf>,
+    /// Only this backup: its set id (as `verify` shows it) or its fingerprint.
+    #[arg(long, value_name = "ID")]
+    pub set: Option<String>,
+    /// Resolution for rendering PDF pages, in dpi.
+    #[arg(long, default_value_t = 300, value_name = "DPI")]
+    pub dpi: u32,
+    /// How hard to look for codes before a harder pass (a harder pass runs anyway when codes are missing).
+    #[arg(long, value_enum, default_value = "normal")]
+    pub effort: EffortArg,
+    /// Also mention QR codes that are not paperseed's.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The secrets as on the sheet, plus otpauth:// URIs.
+    Text,
+    /// One JSON object: title, fingerprint, secrets.
+    Json,
+    /// A manifest that `paperseed encode` accepts, to print a fresh copy with the same fingerprint.
+    Toml,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Write the secrets to this file (atomically) instead of stdout; - for stdout.
+    #[arg(short, long, value_name = "OUT|-")]
+    pub output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Write embedded files into this folder (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub files_to: Option<PathBuf>,
+    /// Overwrite existing output files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The fingerprint printed on the sheet (or written in its log); verify fails if it differs.
+    #[arg(long, value_name = "FINGERPRINT")]
+    pub expect: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -117,10 +208,12 @@ pub struct EncodeArgs {
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Encode(args) => encode(args, cli.quiet),
+        Command::Restore(args) => crate::read::restore(args, cli.quiet),
+        Command::Verify(args) => crate::read::verify(args, cli.quiet),
     }
 }
 
-fn note(quiet: bool, msg: impl AsRef<str>) {
+pub fn note(quiet: bool, msg: impl AsRef<str>) {
     if !quiet {
         eprintln!("{}", msg.as_ref());
     }
@@ -146,12 +239,14 @@ fn read_input(name: &str, limit: u64) -> Result<Vec<u8>> {
 fn sheet_date(arg: Option<&str>) -> Result<String> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     if let Some(d) = arg {
-        let date = time::Date::parse(d, fmt).with_context(|| format!("--date {d:?} is not a date of the form YYYY-MM-DD"))?;
+        let date =
+            time::Date::parse(d, fmt).with_context(|| format!("--date {d:?} is not a date of the form YYYY-MM-DD"))?;
         return Ok(date.format(fmt)?);
     }
     let now = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) => {
-            let secs: i64 = s.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds"))?;
+            let secs: i64 =
+                s.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds"))?;
             time::OffsetDateTime::from_unix_timestamp(secs).context("SOURCE_DATE_EPOCH is out of range")?
         }
         Err(_) => time::OffsetDateTime::now_utc(),
@@ -173,7 +268,9 @@ pub fn write_atomic(path: &Path, data: &[u8], force: bool) -> Result<()> {
         .prefix(".paperseed-")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    tmp.write_all(data).and_then(|_| tmp.as_file().sync_all()).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.write_all(data)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     if force {
         tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
     } else {

@@ -14,9 +14,11 @@
 //! The library prints nothing and reads no environment variables; the
 //! `paperseed` binary handles arguments, prompts and messages.
 
-pub mod format;
 pub mod assemble;
+pub mod format;
 pub mod plan;
+pub mod restore;
+pub mod scan;
 pub mod secret;
 pub mod shard;
 pub mod sheet;
@@ -125,5 +127,11 @@ pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
         extra_font: opts.extra_font.clone(),
     };
     let pdf = sheet::render(&doc)?;
-    Ok(Encoded { pdf, fingerprint, plan, payload_len: payload.len(), frames: frames.iter().map(Frame::to_text).collect() })
+    Ok(Encoded {
+        pdf,
+        fingerprint,
+        plan,
+        payload_len: payload.len(),
+        frames: frames.iter().map(Frame::to_text).collect(),
+    })
 }

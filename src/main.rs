@@ -1,6 +1,7 @@
 //! The `paperseed` binary: parse arguments, run, map errors to exit codes.
 
 mod cli;
+mod read;
 
 use clap::Parser;
 

@@ -47,7 +47,9 @@ impl Plan {
 pub enum PlanError {
     #[error("--redundancy must be between 10 and 80 (percent of codes that may be lost), not {0}")]
     Redundancy(u32),
-    #[error("the payload ({len} bytes) needs {n} codes at QR level {ecc}; at most 255 are possible. Lower --redundancy, choose a lower --ecc, or split the secrets over several sheets")]
+    #[error(
+        "the payload ({len} bytes) needs {n} codes at QR level {ecc}; at most 255 are possible. Lower --redundancy, choose a lower --ecc, or split the secrets over several sheets"
+    )]
     TooLarge { len: usize, n: usize, ecc: char },
 }
 
@@ -58,10 +60,12 @@ pub fn default_redundancy(payload_len: usize) -> u32 {
 
 /// Default QR error-correction level.
 pub fn default_ecc(payload_len: usize) -> Ecc {
-    match payload_len {
-        0..=SMALL_PAYLOAD => Ecc::H,
-        ..=MEDIUM_PAYLOAD => Ecc::Q,
-        _ => Ecc::M,
+    if payload_len <= SMALL_PAYLOAD {
+        Ecc::H
+    } else if payload_len <= MEDIUM_PAYLOAD {
+        Ecc::Q
+    } else {
+        Ecc::M
     }
 }
 
@@ -127,12 +131,22 @@ mod tests {
         for ecc in [Ecc::L, Ecc::M, Ecc::Q, Ecc::H] {
             let cap = shard_capacity(ecc);
             let f = frame::Frame {
-                set: frame::SetKey { kind: frame::PayloadKind::Sheet, k: 1, n: 1, payload_len: cap as u32, checksum: [9; 16] },
+                set: frame::SetKey {
+                    kind: frame::PayloadKind::Sheet,
+                    k: 1,
+                    n: 1,
+                    payload_len: cap as u32,
+                    checksum: [9; 16],
+                },
                 index: 0,
                 shard: vec![0xff; cap],
             };
             assert!(qr::encode(&f.to_text(), ecc).is_some(), "{ecc:?} {cap}");
-            let f2 = frame::Frame { shard: vec![0xff; cap + 1], set: frame::SetKey { payload_len: cap as u32 + 1, ..f.set }, ..f };
+            let f2 = frame::Frame {
+                shard: vec![0xff; cap + 1],
+                set: frame::SetKey { payload_len: cap as u32 + 1, ..f.set },
+                ..f
+            };
             assert!(qr::encode(&f2.to_text(), ecc).is_none(), "{ecc:?} {cap}+1 should not fit");
         }
     }

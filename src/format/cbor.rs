@@ -283,7 +283,10 @@ mod tests {
         assert_eq!(Value::decode(&[0x01, 0x02]), Err(CborError::Trailing(1)));
         assert_eq!(Value::decode(&[0x62, 0xff, 0xfe]), Err(CborError::BadUtf8(0)));
         // A huge declared length must not allocate.
-        assert!(matches!(Value::decode(&[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), Err(CborError::Truncated(_))));
+        assert!(matches!(
+            Value::decode(&[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+            Err(CborError::Truncated(_))
+        ));
         let deep = [vec![0x81; 40], vec![0x00]].concat();
         assert_eq!(Value::decode(&deep), Err(CborError::TooDeep(MAX_DEPTH)));
     }

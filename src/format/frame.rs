@@ -102,7 +102,9 @@ pub struct Frame {
 pub enum FrameError {
     #[error("not a paperseed code")]
     NotPaperseed,
-    #[error("this code uses paperseed format version {0}; this paperseed reads version {VERSION}: it needs a newer paperseed")]
+    #[error(
+        "this code uses paperseed format version {0}; this paperseed reads version {VERSION}: it needs a newer paperseed"
+    )]
     UnknownVersion(u32),
     #[error("this code holds a kind of payload ({0}) this paperseed does not know: it needs a newer paperseed")]
     UnknownKind(u8),

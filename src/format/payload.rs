@@ -24,7 +24,9 @@ pub const SCHEMA_VERSION: u64 = 1;
 pub enum PayloadError {
     #[error("the payload is not canonical CBOR: {0}")]
     Cbor(#[from] CborError),
-    #[error("the payload uses schema version {0}; this paperseed reads version {SCHEMA_VERSION}: it needs a newer paperseed")]
+    #[error(
+        "the payload uses schema version {0}; this paperseed reads version {SCHEMA_VERSION}: it needs a newer paperseed"
+    )]
     UnknownVersion(u64),
     #[error("secret {0} has type {1:?}, which this paperseed does not know: it needs a newer paperseed")]
     UnknownType(usize, String),
@@ -39,7 +41,9 @@ fn text(s: &str) -> Value {
 fn secret_value(s: &Secret) -> Value {
     let mut pairs = vec![("type", text(s.type_name())), ("label", text(s.label()))];
     match s {
-        Secret::BackupCodes { codes, .. } => pairs.push(("codes", Value::Array(codes.iter().map(|c| text(c)).collect()))),
+        Secret::BackupCodes { codes, .. } => {
+            pairs.push(("codes", Value::Array(codes.iter().map(|c| text(c)).collect())))
+        }
         Secret::Otp { key, .. } => {
             pairs.push(("key", Value::Bytes(key.key.clone())));
             pairs.push(("algorithm", text(key.algorithm.name())));
@@ -103,7 +107,9 @@ impl<'a> Fields<'a> {
     fn uint(&self, key: &str) -> Result<u64, PayloadError> {
         match self.get(key) {
             Some(Value::Uint(u)) => Ok(*u),
-            _ => Err(PayloadError::Schema(format!("{} field {key:?} is missing or not an unsigned integer", self.what))),
+            _ => {
+                Err(PayloadError::Schema(format!("{} field {key:?} is missing or not an unsigned integer", self.what)))
+            }
         }
     }
 }
@@ -170,7 +176,9 @@ pub fn decode(bytes: &[u8]) -> Result<Backup, PayloadError> {
     }
     let title = f.text("title")?;
     let secrets = match f.get("secrets") {
-        Some(Value::Array(items)) => items.iter().enumerate().map(|(i, s)| secret_from(s, i + 1)).collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Array(items)) => {
+            items.iter().enumerate().map(|(i, s)| secret_from(s, i + 1)).collect::<Result<Vec<_>, _>>()?
+        }
         _ => return Err(PayloadError::Schema("the payload lacks \"secrets\"".into())),
     };
     let backup = Backup { title, secrets };

@@ -54,11 +54,14 @@ fn allowed_fields(kind: &str) -> Option<&'static [&'static str]> {
 /// Parse and validate a manifest. Relative `path`s of file secrets are read
 /// from `base_dir` (the manifest's folder).
 pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
-    let table: Table = text.parse().map_err(|e: toml::de::Error| ManifestError::Toml(e.to_string().trim_end().to_string()))?;
+    let table: Table =
+        text.parse().map_err(|e: toml::de::Error| ManifestError::Toml(e.to_string().trim_end().to_string()))?;
     for key in table.keys() {
         if key != "title" && key != "secret" {
             let hint = if key == "secrets" { " (did you mean [[secret]]?)" } else { "" };
-            return Err(ManifestError::TopLevel(format!("unknown top-level field `{key}`{hint}; allowed: title, [[secret]]")));
+            return Err(ManifestError::TopLevel(format!(
+                "unknown top-level field `{key}`{hint}; allowed: title, [[secret]]"
+            )));
         }
     }
     let title = match table.get("title") {
@@ -126,7 +129,10 @@ fn parse_secret(t: &Table, label: &str, base_dir: &Path) -> Result<Secret, Strin
                     .enumerate()
                     .map(|(j, v)| match v {
                         Value::String(s) => Ok(s.trim().to_string()),
-                        Value::Integer(n) => Err(format!("code {} ({n}) must be a quoted string, or leading zeros are lost: \"{n}\"", j + 1)),
+                        Value::Integer(n) => Err(format!(
+                            "code {} ({n}) must be a quoted string, or leading zeros are lost: \"{n}\"",
+                            j + 1
+                        )),
                         _ => Err(format!("code {} must be a string", j + 1)),
                     })
                     .collect::<Result<Vec<_>, _>>()?,
@@ -143,7 +149,8 @@ fn parse_secret(t: &Table, label: &str, base_dir: &Path) -> Result<Secret, Strin
                 (Some(p), None) => read_file(&base_dir.join(p))?,
                 (None, Some(b)) => {
                     let clean: String = b.chars().filter(|c| !c.is_whitespace()).collect();
-                    let data = BASE64.decode(clean.as_bytes()).map_err(|e| format!("`base64` is not valid base64: {e}"))?;
+                    let data =
+                        BASE64.decode(clean.as_bytes()).map_err(|e| format!("`base64` is not valid base64: {e}"))?;
                     (need_str(t, "name")?.to_string(), data)
                 }
                 (Some(_), Some(_)) => return Err("give either `path` or `base64`, not both".into()),

@@ -42,7 +42,10 @@ mod tests {
 
     #[test]
     fn accepts_and_normalises() {
-        assert_eq!(normalize("  Legal WINNER thank year wave sausage\nworth useful legal winner thank yellow ").unwrap(), VECTOR);
+        assert_eq!(
+            normalize("  Legal WINNER thank year wave sausage\nworth useful legal winner thank yellow ").unwrap(),
+            VECTOR
+        );
     }
 
     #[test]

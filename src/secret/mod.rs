@@ -4,6 +4,7 @@
 //! payload (`format::payload`), and shown as text ([`Secret::display`]) on the
 //! sheet and by `restore`.
 
+pub mod export;
 pub mod manifest;
 pub mod mnemonic;
 pub mod totp;
@@ -71,7 +72,8 @@ impl Secret {
         match self {
             Secret::BackupCodes { label, codes } => {
                 let width = codes.len().to_string().len();
-                let items: Vec<String> = codes.iter().enumerate().map(|(i, c)| format!("{:>width$}. {c}", i + 1)).collect();
+                let items: Vec<String> =
+                    codes.iter().enumerate().map(|(i, c)| format!("{:>width$}. {c}", i + 1)).collect();
                 Display {
                     heading: format!("Backup codes: {label} ({} codes, each works once)", codes.len()),
                     lines: columns(&items, 64),
@@ -90,21 +92,25 @@ impl Secret {
                     OtpKind::Hotp { counter } => format!("counter {counter}"),
                 };
                 lines.push(format!("Settings {}, {} digits, {when}", key.algorithm.name(), key.digits));
-                let what = if matches!(key.kind, OtpKind::Totp { .. }) { "Authenticator key (TOTP)" } else { "Authenticator key (HOTP)" };
+                let what = if matches!(key.kind, OtpKind::Totp { .. }) {
+                    "Authenticator key (TOTP)"
+                } else {
+                    "Authenticator key (HOTP)"
+                };
                 Display { heading: format!("{what}: {label}"), lines }
             }
             Secret::Mnemonic { label, words } => {
                 let list: Vec<&str> = words.split(' ').collect();
-                let items: Vec<String> = list.iter().enumerate().map(|(i, w)| format!("{:>2}. {w:<8}", i + 1)).collect();
+                let items: Vec<String> =
+                    list.iter().enumerate().map(|(i, w)| format!("{:>2}. {w:<8}", i + 1)).collect();
                 Display {
                     heading: format!("Seed phrase (BIP39): {label} ({} words)", list.len()),
                     lines: columns(&items, 56),
                 }
             }
-            Secret::Note { label, text } => Display {
-                heading: format!("Note: {label}"),
-                lines: text.lines().map(str::to_string).collect(),
-            },
+            Secret::Note { label, text } => {
+                Display { heading: format!("Note: {label}"), lines: text.lines().map(str::to_string).collect() }
+            }
             Secret::File { label, name, data } => Display {
                 heading: format!("File: {label}"),
                 lines: vec![
@@ -157,7 +163,11 @@ pub fn check_short_text(what: &str, s: &str) -> Result<(), String> {
 /// Check a multi-line text (notes): printable apart from line breaks and tabs.
 pub fn check_long_text(what: &str, s: &str) -> Result<(), String> {
     if let Some(c) = s.chars().find(|c| c.is_control() && *c != '\n') {
-        return Err(format!("{what} contains the control character U+{:04X}{}", c as u32, if c == '\t' { " (a tab: use spaces)" } else { "" }));
+        return Err(format!(
+            "{what} contains the control character U+{:04X}{}",
+            c as u32,
+            if c == '\t' { " (a tab: use spaces)" } else { "" }
+        ));
     }
     let n = s.chars().count();
     if n > MAX_NOTE {
@@ -175,7 +185,11 @@ impl Backup {
             return Err(manifest::ManifestError::NoSecrets);
         }
         for (i, s) in self.secrets.iter().enumerate() {
-            let err = |message: String| manifest::ManifestError::Secret { index: i + 1, label: s.label().to_string(), message };
+            let err = |message: String| manifest::ManifestError::Secret {
+                index: i + 1,
+                label: s.label().to_string(),
+                message,
+            };
             check_short_text("the label", s.label()).map_err(err)?;
             match s {
                 Secret::BackupCodes { codes, .. } => {
@@ -199,7 +213,10 @@ impl Backup {
                 Secret::File { name, data, .. } => {
                     check_short_text("the file name", name).map_err(err)?;
                     if data.len() > MAX_FILE_BYTES {
-                        return Err(err(format!("the file is {} bytes; at most {MAX_FILE_BYTES} bytes fit on paper", data.len())));
+                        return Err(err(format!(
+                            "the file is {} bytes; at most {MAX_FILE_BYTES} bytes fit on paper",
+                            data.len()
+                        )));
                     }
                 }
             }

@@ -4,7 +4,10 @@
 //! "JBSWY3DP====" are the same key with the same fingerprint.
 
 use data_encoding::{Encoding, Specification};
-use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+/// Characters escaped in URI labels and parameters: all but RFC 3986 unreserved ones.
+const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Hash algorithm of an OTP key (RFC 6238).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,9 +86,9 @@ pub fn decode_base32(text: &str) -> Result<Vec<u8>, String> {
         };
         return Err(format!("{c:?} is not a base32 character{hint}"));
     }
-    let key = base32()
-        .decode(clean.as_bytes())
-        .map_err(|_| format!("{} base32 characters is not a valid key length (a character is missing or extra)", clean.len()))?;
+    let key = base32().decode(clean.as_bytes()).map_err(|_| {
+        format!("{} base32 characters is not a valid key length (a character is missing or extra)", clean.len())
+    })?;
     if key.len() > MAX_KEY_BYTES {
         return Err(format!("the key is {} bytes; at most {MAX_KEY_BYTES} are accepted", key.len()));
     }
@@ -127,7 +130,8 @@ impl OtpKey {
             .strip_prefix("otpauth://")
             .or_else(|| uri.get(..10).filter(|p| p.eq_ignore_ascii_case("otpauth://")).map(|_| &uri[10..]))
             .ok_or("the URI does not start with otpauth://")?;
-        let (kind_name, rest) = rest.split_once('/').ok_or("the URI has no label part (otpauth://totp/LABEL?secret=...)")?;
+        let (kind_name, rest) =
+            rest.split_once('/').ok_or("the URI has no label part (otpauth://totp/LABEL?secret=...)")?;
         let (label, query) = rest.split_once('?').unwrap_or((rest, ""));
         let label = percent_decode_str(label).decode_utf8().map_err(|_| "the label is not valid UTF-8")?;
         let (label_issuer, account) = match label.split_once(':') {
@@ -142,7 +146,10 @@ impl OtpKey {
         let mut counter = None;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = percent_decode_str(&v.replace('+', " ")).decode_utf8().map_err(|_| format!("parameter {k} is not valid UTF-8"))?.into_owned();
+            let v = percent_decode_str(&v.replace('+', " "))
+                .decode_utf8()
+                .map_err(|_| format!("parameter {k} is not valid UTF-8"))?
+                .into_owned();
             match k.to_ascii_lowercase().as_str() {
                 "secret" => secret = Some(decode_base32(&v).map_err(|e| format!("secret: {e}"))?),
                 "issuer" => issuer = Some(v),
@@ -172,7 +179,7 @@ impl OtpKey {
 
     /// The `otpauth://` URI that authenticator apps import.
     pub fn to_uri(&self) -> String {
-        let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+        let enc = |s: &str| utf8_percent_encode(s, ESCAPE).to_string();
         let label = match (&self.issuer, &self.account) {
             (Some(i), Some(a)) => format!("{}:{}", enc(i), enc(a)),
             (Some(i), None) => enc(i),

@@ -150,7 +150,9 @@ impl<'a> Fonts<'a> {
 
     /// Advance of `c` in font `id`, in em.
     fn advance_em(&self, id: FontId, c: char) -> f32 {
-        let Some(face) = self.face(id) else { return 0.0 };
+        let Some(face) = self.face(id) else {
+            return 0.0;
+        };
         let g = face.glyph_index(c).unwrap_or(GlyphId(0));
         face.glyph_hor_advance(g).unwrap_or(0) as f32 / face.units_per_em() as f32
     }
@@ -163,16 +165,16 @@ impl<'a> Fonts<'a> {
 
     /// Width in mm of `text` in `family` at `size_pt`, with fallback.
     pub fn width_mm(&self, family: Family, text: &str, size_pt: f32) -> f32 {
-        let em: f32 = text
-            .chars()
-            .map(|c| self.advance_em(self.resolve(family, c).unwrap_or(family.chain()[0]), c))
-            .sum();
+        let em: f32 =
+            text.chars().map(|c| self.advance_em(self.resolve(family, c).unwrap_or(family.chain()[0]), c)).sum();
         pt_to_mm(em * size_pt)
     }
 
     /// Ascender and descender (both positive, in mm) of font `id` at `size_pt`.
     pub fn extent_mm(&self, id: FontId, size_pt: f32) -> (f32, f32) {
-        let Some(face) = self.face(id) else { return (0.0, 0.0) };
+        let Some(face) = self.face(id) else {
+            return (0.0, 0.0);
+        };
         let upem = face.units_per_em() as f32;
         let asc = face.ascender() as f32 / upem;
         let desc = -(face.descender() as f32) / upem;
@@ -225,7 +227,13 @@ mod tests {
         let fonts: Vec<(FontId, &str)> = runs.iter().map(|r| (r.font, &text[r.range.clone()])).collect();
         assert_eq!(
             fonts,
-            vec![(FontId::OcrB, "Jos"), (FontId::Sans, "é"), (FontId::OcrB, " "), (FontId::Sans, "–"), (FontId::OcrB, " 1")]
+            vec![
+                (FontId::OcrB, "Jos"),
+                (FontId::Sans, "é"),
+                (FontId::OcrB, " "),
+                (FontId::Sans, "–"),
+                (FontId::OcrB, " 1")
+            ]
         );
     }
 

@@ -35,6 +35,11 @@ pub const MIN_MODULE_MM: f32 = 0.5;
 pub const MAX_MODULE_MM: f32 = 1.0;
 /// Module sizes are tried from the largest down in steps of this.
 pub const MODULE_STEP_MM: f32 = 0.01;
+/// Modules at least this large read well on any printer and scanner; among
+/// layouts with such modules and the same page count, the one with fewer
+/// code rows per page (more room for text between the bands) is preferred
+/// over one with larger modules.
+pub const COMFORTABLE_MODULE_MM: f32 = 0.8;
 /// Quiet zone around each symbol, in modules (ISO/IEC 18004 asks for 4).
 pub const QUIET_ZONE_MODULES: usize = 4;
 
@@ -85,6 +90,8 @@ pub const SECTION_GAP_MM: f32 = 4.0;
 pub const PARAGRAPH_GAP_MM: f32 = 1.2;
 /// Space after a secret's lines, before the next secret.
 pub const SECRET_GAP_MM: f32 = 2.5;
+/// Verbatim lines (one secret) up to this height are kept on one page.
+pub const KEEP_TOGETHER_MM: f32 = 70.0;
 /// Hanging indent of numbered items.
 pub const LIST_INDENT_MM: f32 = 5.0;
 
@@ -196,11 +203,7 @@ pub fn rows_that_fit(avail_mm: f32, cell_h_mm: f32) -> usize {
 
 /// Height of `rows` rows of code cells stacked with [`CODE_ROW_GAP_MM`].
 pub fn band_height_mm(rows: usize, cell_h_mm: f32) -> f32 {
-    if rows == 0 {
-        0.0
-    } else {
-        rows as f32 * cell_h_mm + (rows - 1) as f32 * CODE_ROW_GAP_MM
-    }
+    if rows == 0 { 0.0 } else { rows as f32 * cell_h_mm + (rows - 1) as f32 * CODE_ROW_GAP_MM }
 }
 
 /// X positions of `cols` cells of width `cell_mm` spread across `avail` —
@@ -221,9 +224,7 @@ pub fn column_xs(avail: RectMm, cols: usize, cell_mm: f32) -> Vec<f32> {
 /// [`MIN_MODULE_MM`] in steps of [`MODULE_STEP_MM`].
 pub fn module_candidates() -> Vec<f32> {
     let steps = ((MAX_MODULE_MM - MIN_MODULE_MM) / MODULE_STEP_MM).round() as usize;
-    (0..=steps)
-        .map(|i| (MAX_MODULE_MM - i as f32 * MODULE_STEP_MM).max(MIN_MODULE_MM))
-        .collect()
+    (0..=steps).map(|i| (MAX_MODULE_MM - i as f32 * MODULE_STEP_MM).max(MIN_MODULE_MM)).collect()
 }
 
 #[cfg(test)]

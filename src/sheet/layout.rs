@@ -5,7 +5,8 @@
 //! split between a band at the top of the body and a band at the bottom of
 //! the page, so that a stain or a torn corner takes out as few codes as
 //! possible; text flows between the bands, then onto pages of its own. The
-//! module size is the largest in 0.5–1.0 mm that gives the fewest pages.
+//! module size is the largest in 0.5–1.0 mm that gives the fewest pages
+//! (see [`layout`] for the finer rules).
 
 use super::fonts::{Family, FontId, Fonts};
 use super::geometry::*;
@@ -43,7 +44,9 @@ impl Style {
         match self {
             Style::Fingerprint | Style::Secret | Style::Mono => Family::Mono,
             Style::Title | Style::Heading | Style::Subheading | Style::TableHead => Family::SansBold,
-            Style::HeaderLabel | Style::Meta | Style::Body | Style::Small | Style::Caption | Style::Table => Family::Sans,
+            Style::HeaderLabel | Style::Meta | Style::Body | Style::Small | Style::Caption | Style::Table => {
+                Family::Sans
+            }
         }
     }
 
@@ -181,6 +184,8 @@ pub enum Block {
     Table(Table),
     /// Vertical space in mm (dropped at the top of a page).
     Space(f32),
+    /// Blocks kept on one page together (unless they are taller than a page).
+    Group(Vec<Block>),
 }
 
 /// A run of text in one font.
@@ -231,7 +236,13 @@ pub enum Draw {
     Text(TextRun),
     Code(CodeCell),
     /// A straight line, stroked `width` mm thick.
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+    },
 }
 
 impl Draw {
@@ -316,7 +327,10 @@ impl Layout {
         for (page, p) in self.pages.iter().enumerate() {
             for d in &p.draws {
                 if let Draw::Code(c) = d {
-                    out.push((c.code, CodePlacement { index: c.index, page, symbol: c.symbol, module_mm: c.module_mm }));
+                    out.push((
+                        c.code,
+                        CodePlacement { index: c.index, page, symbol: c.symbol, module_mm: c.module_mm },
+                    ));
                 }
             }
         }
@@ -429,7 +443,7 @@ impl Setter<'_, '_> {
         for span in spans {
             let family = span.family(style);
             for c in span.text.chars() {
-                if c == ' ' {
+                if c == ' ' && span.kind != SpanKind::Code {
                     if !word.is_empty() {
                         toks.push(Tok::Word(std::mem::take(&mut word)));
                     }
@@ -514,7 +528,8 @@ impl Setter<'_, '_> {
             return vec![(0.0, text.to_string())];
         }
         let lead = text.len() - text.trim_start_matches(' ').len();
-        let mut cont_indent = self.fonts.width_mm(family, &text[..lead], size) + self.fonts.width_mm(family, "  ", size);
+        let mut cont_indent =
+            self.fonts.width_mm(family, &text[..lead], size) + self.fonts.width_mm(family, "  ", size);
         if cont_indent > width / 2.0 {
             cont_indent = 0.0;
         }
@@ -541,9 +556,7 @@ impl Setter<'_, '_> {
                 fit_end = rest.chars().next().map_or(rest.len(), char::len_utf8);
             }
             let min_break = if first { lead } else { 0 };
-            let at_space = rest[..fit_end]
-                .rfind(' ')
-                .filter(|&b| b > min_break && !rest[..b].trim().is_empty());
+            let at_space = rest[..fit_end].rfind(' ').filter(|&b| b > min_break && !rest[..b].trim().is_empty());
             let (piece, next) = match at_space {
                 Some(b) => (rest[..b].trim_end(), rest[b..].trim_start_matches(' ')),
                 None => (&rest[..fit_end], &rest[fit_end..]),
@@ -567,28 +580,35 @@ impl Setter<'_, '_> {
                 }
             }
             Block::Paragraph { style, spans } => {
+                let start = out.len();
                 for line in self.wrap_spans(*style, spans, self.width) {
                     out.push(self.line_item(*style, &line, 0.0, false));
                 }
+                no_orphans(&mut out[start..]);
                 out.push(Item::space(PARAGRAPH_GAP_MM));
             }
             Block::Numbered { style, items } => {
                 for (i, spans) in items.iter().enumerate() {
                     let lines = self.wrap_spans(*style, spans, self.width - LIST_INDENT_MM);
+                    let start = out.len();
                     for (j, line) in lines.iter().enumerate() {
                         let mut item = self.line_item(*style, line, LIST_INDENT_MM, false);
                         if j == 0 {
-                            let label = [Seg { family: style.family(), size_pt: style.size_pt(), text: format!("{}.", i + 1) }];
+                            let label =
+                                [Seg { family: style.family(), size_pt: style.size_pt(), text: format!("{}.", i + 1) }];
                             let (draws, _) = self.draw_segs(&label, 0.0, self.baseline_in(*style));
                             item.draws.extend(draws);
                         }
                         out.push(item);
                     }
+                    no_orphans(&mut out[start..]);
                     out.push(Item::space(PARAGRAPH_GAP_MM / 2.0));
                 }
                 out.push(Item::space(PARAGRAPH_GAP_MM / 2.0));
             }
             Block::Lines { style, lines } => {
+                // A wrapped line stays whole; a short block stays whole.
+                let start = out.len();
                 for line in lines {
                     let pieces = self.wrap_verbatim(*style, line, self.width);
                     let last = pieces.len() - 1;
@@ -597,9 +617,24 @@ impl Setter<'_, '_> {
                         out.push(self.line_item(*style, &seg, indent, j < last));
                     }
                 }
+                let height: f32 = out[start..].iter().map(|i| i.height).sum();
+                if height <= KEEP_TOGETHER_MM
+                    && let Some((_, body)) = out[start..].split_last_mut()
+                {
+                    body.iter_mut().for_each(|i| i.keep_with_next = true);
+                }
             }
             Block::Table(table) => self.table_items(table, out),
             Block::Space(h) => out.push(Item::space(*h)),
+            Block::Group(blocks) => {
+                let start = out.len();
+                for b in blocks {
+                    self.block_items(b, out);
+                }
+                if let Some(last) = out[start..].iter().rposition(|i| !i.space) {
+                    out[start..start + last].iter_mut().for_each(|i| i.keep_with_next = true);
+                }
+            }
         }
     }
 
@@ -651,6 +686,16 @@ impl Setter<'_, '_> {
     }
 }
 
+/// Keep the first two and the last two lines of a paragraph together, so a
+/// page never starts or ends with a lone line of it.
+fn no_orphans(lines: &mut [Item]) {
+    let n = lines.len();
+    if n >= 2 {
+        lines[0].keep_with_next = true;
+        lines[n - 2].keep_with_next = true;
+    }
+}
+
 /// Every (family, text) pair a block will print, for the glyph check.
 fn block_texts(block: &Block) -> Vec<(Family, String)> {
     match block {
@@ -668,6 +713,7 @@ fn block_texts(block: &Block) -> Vec<(Family, String)> {
             .chain(t.rows.iter().flatten().map(|c| (Style::Table.family(), c.clone())))
             .collect(),
         Block::Space(_) => Vec::new(),
+        Block::Group(blocks) => blocks.iter().flat_map(block_texts).collect(),
     }
 }
 
@@ -686,14 +732,7 @@ fn ecc_words(ecc: super::Ecc) -> &'static str {
 }
 
 fn meta_line(doc: &SheetDoc, page: usize, pages: usize) -> String {
-    format!(
-        "{} · page {} of {} · {} · format v{}",
-        doc.date,
-        page + 1,
-        pages,
-        doc.program,
-        doc.format_version
-    )
+    format!("{} · page {} of {} · {} · format v{}", doc.date, page + 1, pages, doc.program, doc.format_version)
 }
 
 fn k_of_n_line(doc: &SheetDoc, pages: usize, code_pages: usize) -> String {
@@ -744,7 +783,15 @@ impl Header {
         Seg { family: style.family(), size_pt: size, text }
     }
 
-    fn draws(&self, setter: &Setter, doc: &SheetDoc, top: f32, page: usize, pages: usize, code_pages: usize) -> Vec<Draw> {
+    fn draws(
+        &self,
+        setter: &Setter,
+        doc: &SheetDoc,
+        top: f32,
+        page: usize,
+        pages: usize,
+        code_pages: usize,
+    ) -> Vec<Draw> {
         let mut draws = Vec::new();
         let mut y = top;
         for line in &self.title_lines {
@@ -754,7 +801,11 @@ impl Header {
         y += HEADER_TITLE_GAP_MM;
         // "Fingerprint K7QF-3M2X-9TRD", label and code on one baseline.
         let baseline = y + setter.baseline_in(Style::Fingerprint);
-        let label = Seg { family: Style::HeaderLabel.family(), size_pt: Style::HeaderLabel.size_pt(), text: format!("{FINGERPRINT_LABEL} ") };
+        let label = Seg {
+            family: Style::HeaderLabel.family(),
+            size_pt: Style::HeaderLabel.size_pt(),
+            text: format!("{FINGERPRINT_LABEL} "),
+        };
         let fp = Seg { family: Family::Mono, size_pt: Style::Fingerprint.size_pt(), text: doc.fingerprint.clone() };
         let mut segs = vec![label, fp];
         let w = setter.segs_width(&segs);
@@ -763,7 +814,18 @@ impl Header {
                 s.size_pt *= setter.width / w;
             }
         }
-        draws.extend(setter.draw_segs(&segs, 0.0, baseline).0);
+        let (fp_draws, fp_end) = setter.draw_segs(&segs, 0.0, baseline);
+        draws.extend(fp_draws);
+        // "page i of n", bold, flush right on the same line (if there is room).
+        let page_label = [Seg {
+            family: Family::SansBold,
+            size_pt: Style::HeaderLabel.size_pt(),
+            text: format!("page {} of {}", page + 1, pages),
+        }];
+        let label_w = setter.segs_width(&page_label);
+        if fp_end + 2.0 * CODE_GAP_MM + label_w <= setter.width {
+            draws.extend(setter.draw_segs(&page_label, setter.width - label_w, baseline).0);
+        }
         y += Style::Fingerprint.leading_mm();
         for text in [meta_line(doc, page, pages), k_of_n_line(doc, pages, code_pages)] {
             let seg = Self::fitted(setter, Style::Meta, text);
@@ -866,7 +928,7 @@ impl Frame {
 
 /// Flow `items` through the regions; returns (page, draw) pairs in absolute
 /// coordinates and the number of pages used.
-fn flow(items: &[Item], frame: &Frame, grid: Option<&Grid>) -> Result<(Vec<(usize, Draw)>, usize), SheetError> {
+fn flow(items: &[Item], frame: &Frame, grid: Option<&Grid>) -> Result<(Placed, usize), SheetError> {
     let max_height = frame.area.bottom() - frame.body_top;
     let code_pages = grid.map_or(0, |g| g.rows.len());
     let mut out = Vec::new();
@@ -886,7 +948,7 @@ fn flow(items: &[Item], frame: &Frame, grid: Option<&Grid>) -> Result<(Vec<(usiz
         }
         // The chain of items that must stay together.
         let mut j = i;
-        while items[j].keep_with_next && j + 1 < items.len() && !items[j + 1].space {
+        while items[j].keep_with_next && j + 1 < items.len() {
             j += 1;
         }
         let chain: f32 = items[i..=j].iter().map(|it| it.height).sum();
@@ -931,12 +993,13 @@ fn code_draws(setter: &Setter, doc: &SheetDoc, frame: &Frame, grid: &Grid, modul
         let (top_rows, bottom_rows) = grid.bands(page);
         let row_step = grid.cell_height + CODE_ROW_GAP_MM;
         let ys = (0..top_rows).map(|r| frame.body_top + r as f32 * row_step).chain(
-            (0..bottom_rows)
-                .map(|r| frame.area.bottom() - grid.cell_height - (bottom_rows - 1 - r) as f32 * row_step),
+            (0..bottom_rows).map(|r| frame.area.bottom() - grid.cell_height - (bottom_rows - 1 - r) as f32 * row_step),
         );
         for y in ys {
             for &x in &xs {
-                let Some(code) = doc.codes.get(next) else { break };
+                let Some(code) = doc.codes.get(next) else {
+                    break;
+                };
                 let w = code.symbol.width;
                 let offset = (modules - w) as f32 / 2.0 * m;
                 let side = w as f32 * m;
@@ -956,8 +1019,20 @@ fn code_draws(setter: &Setter, doc: &SheetDoc, frame: &Frame, grid: &Grid, modul
     out
 }
 
+/// Draws with their page index.
+type Placed = Vec<(usize, Draw)>;
+
+/// How a code-grid candidate ranks: (pages, modules below comfortable, code
+/// rows per page); smaller is better.
+type CandidateKey = (usize, bool, usize);
+
 /// Lay out `doc` with the text flow `blocks`. Checks first that every
 /// character can be printed.
+///
+/// The module size (0.5–1.0 mm, the same for every code) is chosen so that
+/// the sheet has the fewest pages; among those, modules of at least
+/// [`COMFORTABLE_MODULE_MM`] are preferred, then fewer code rows per page
+/// (more room for text between the bands), then the largest modules.
 pub fn layout(doc: &SheetDoc, blocks: &[Block], fonts: &Fonts) -> Result<Layout, SheetError> {
     // 1. Refuse what cannot be printed.
     let mut texts = Header::texts(doc);
@@ -977,22 +1052,30 @@ pub fn layout(doc: &SheetDoc, blocks: &[Block], fonts: &Fonts) -> Result<Layout,
         setter.block_items(block, &mut items);
     }
 
-    // 3. The largest module size that gives the fewest pages.
+    // 3. The code grid: the largest modules that give the fewest pages.
     let modules = doc.codes.iter().map(|c| c.symbol.width).max().unwrap_or(0);
-    let mut best: Option<(usize, Grid, Vec<(usize, Draw)>)> = None;
+    let mut best: Option<(CandidateKey, Grid, Placed)> = None;
     if doc.codes.is_empty() {
         let (placed, pages) = flow(&items, &frame, None)?;
         return Ok(assemble(&setter, doc, &frame, &header, page_mm, None, modules, placed, pages));
     }
     let body_height = area.bottom() - frame.body_top;
     for m in module_candidates() {
-        let Some(grid) = Grid::new(m, doc.codes.len(), modules, area.w, body_height) else { continue };
+        let Some(grid) = Grid::new(m, doc.codes.len(), modules, area.w, body_height) else {
+            continue;
+        };
         let (placed, pages) = flow(&items, &frame, Some(&grid))?;
-        if best.as_ref().is_none_or(|(p, _, _)| pages < *p) {
-            best = Some((pages, grid, placed));
+        // Fewest pages; then comfortable modules; then (comfortable) the
+        // fewest code rows per page, leaving room for text between the
+        // bands; then the largest modules (candidates come largest first).
+        let comfortable = m >= COMFORTABLE_MODULE_MM - EPS;
+        let rows = if comfortable { grid.rows.iter().copied().max().unwrap_or(0) } else { 0 };
+        let key = (pages, !comfortable, rows);
+        if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
+            best = Some((key, grid, placed));
         }
     }
-    let Some((pages, grid, placed)) = best else {
+    let Some(((pages, _, _), grid, placed)) = best else {
         return Err(SheetError::Layout(format!(
             "a QR code of {modules} modules does not fit the page even at {MIN_MODULE_MM} mm per module"
         )));
@@ -1172,7 +1255,10 @@ mod tests {
 
     #[test]
     fn pagination_for_24_and_100_codes() {
-        for (n, digits, paper) in [(24, 250, Paper::A4), (100, 400, Paper::A4), (100, 400, Paper::Letter), (120, 420, Paper::A4)] {
+        let v15 = qr::digit_capacity("PAPERSEED1:", qr::MAX_VERSION, Ecc::H);
+        for (n, digits, paper) in
+            [(24, 250, Paper::A4), (100, 400, Paper::A4), (100, 400, Paper::Letter), (120, v15, Paper::A4)]
+        {
             let d = doc(n, digits, paper);
             let l = lay(&d);
             check_invariants(&d, &l);
@@ -1184,6 +1270,9 @@ mod tests {
             let per_page: Vec<usize> =
                 (0..pages).map(|p| l.code_placements().iter().filter(|c| c.page == p).count()).collect();
             assert_eq!(per_page.iter().sum::<usize>(), n);
+            if n == 120 {
+                assert_eq!(d.codes[0].symbol.version, 15, "the largest symbols paperseed prints");
+            }
             if n == 100 {
                 assert!(l.code_pages >= 2, "100 codes of v{} need several pages", d.codes[0].symbol.version);
             }
@@ -1210,20 +1299,21 @@ mod tests {
     #[test]
     fn overlong_lines_wrap_inside_the_margins() {
         let mut d = doc(3, 100, Paper::Letter);
-        d.title = "A title that is far too long to fit on one line of the header of a sheet of paper, so it wraps".into();
+        d.title =
+            "A title that is far too long to fit on one line of the header of a sheet of paper, so it wraps".into();
         d.secrets = Some(vec![SecretBlock {
             heading: "Key".into(),
-            lines: vec![
-                "x".repeat(300),
-                format!("  {}", "word ".repeat(40)),
-            ],
+            lines: vec!["x".repeat(300), format!("  {}", "word ".repeat(40))],
         }]);
         d.notices = vec![format!("{}\nsecond paragraph", "Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(6))];
         let l = lay(&d);
         check_invariants(&d, &l);
         let fonts = Fonts::new(None).unwrap();
-        let title_lines = Setter { fonts: &fonts, width: printable_area(Paper::Letter).w }
-            .wrap_spans(Style::Title, &[Span::plain(d.title.clone())], printable_area(Paper::Letter).w);
+        let title_lines = Setter { fonts: &fonts, width: printable_area(Paper::Letter).w }.wrap_spans(
+            Style::Title,
+            &[Span::plain(d.title.clone())],
+            printable_area(Paper::Letter).w,
+        );
         assert!(title_lines.len() >= 2);
     }
 
@@ -1270,7 +1360,13 @@ mod tests {
     fn rich_markup() {
         assert_eq!(
             rich("run `paperseed restore` **now**, ok"),
-            vec![Span::plain("run "), Span::code("paperseed restore"), Span::plain(" "), Span::bold("now"), Span::plain(", ok")]
+            vec![
+                Span::plain("run "),
+                Span::code("paperseed restore"),
+                Span::plain(" "),
+                Span::bold("now"),
+                Span::plain(", ok")
+            ]
         );
     }
 

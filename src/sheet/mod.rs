@@ -4,7 +4,13 @@
 //! must say — and gets back a PDF. Geometry lives in [`geometry`] as named
 //! constants and pure functions; [`layout`] places blocks on pages; [`pdf`]
 //! draws them; [`fonts`] owns the embedded fonts and the check that every
-//! character can be printed; [`qr`] builds the symbols.
+//! character can be printed; [`text`] holds the wording of the sheet (the
+//! standard list of text blocks); [`qr`] builds the symbols.
+//!
+//! Entry points: [`render`] (the standard sheet), [`render_blocks`] (with a
+//! custom text flow, e.g. [`standard_blocks`] plus a recovery-text block),
+//! [`code_positions`] / [`layout_sheet`] (where everything sits, in mm from
+//! the top-left corner of each page).
 
 pub mod fonts;
 pub mod geometry;

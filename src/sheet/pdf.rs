@@ -1,18 +1,19 @@
 //! Paint a [`Layout`] as PDF with krilla.
 //!
-//! Fonts are embedded as subsets. QR modules are vector rectangles, one per
-//! horizontal run of dark modules, in a coordinate system of one module —
-//! sharp at any printer resolution. The output is deterministic: krilla's
-//! document ids are hashes of the content, and the only date written is the
-//! sheet's own.
+//! Fonts are embedded as subsets. Each QR symbol is one vector path: the
+//! traced outline of its dark modules (outer boundaries and holes), in a
+//! coordinate system of one module — sharp at any printer resolution, and
+//! far smaller than one rectangle per module run. The output is
+//! deterministic: krilla's document ids are hashes of the content, and the
+//! only date written is the sheet's own.
 
 use std::collections::BTreeMap;
 
 use krilla::Document;
-use krilla::geom::{PathBuilder, Point, Rect, Transform};
+use krilla::geom::{PathBuilder, Point, Transform};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke};
+use krilla::paint::{Fill, FillRule, Stroke};
 use krilla::surface::Surface;
 use krilla::text::{Font, GlyphId, KrillaGlyph};
 
@@ -38,9 +39,7 @@ fn krilla_fonts(fonts: &Fonts, layout: &Layout) -> Result<BTreeMap<FontId, Font>
         if out.contains_key(&run.font) {
             continue;
         }
-        let data = fonts
-            .data(run.font)
-            .ok_or_else(|| SheetError::Pdf(format!("font {:?} missing", run.font)))?;
+        let data = fonts.data(run.font).ok_or_else(|| SheetError::Pdf(format!("font {:?} missing", run.font)))?;
         let font = Font::new(data.to_vec().into(), 0).ok_or_else(|| match run.font {
             FontId::User => SheetError::BadFont("the PDF writer cannot read it".into()),
             other => SheetError::Pdf(format!("embedded font {other:?} unreadable")),
@@ -51,7 +50,9 @@ fn krilla_fonts(fonts: &Fonts, layout: &Layout) -> Result<BTreeMap<FontId, Font>
 }
 
 fn draw_text(surface: &mut Surface, fonts: &Fonts, kfonts: &BTreeMap<FontId, Font>, run: &TextRun) {
-    let (Some(face), Some(font)) = (fonts.face(run.font), kfonts.get(&run.font)) else { return };
+    let (Some(face), Some(font)) = (fonts.face(run.font), kfonts.get(&run.font)) else {
+        return;
+    };
     let upem = face.units_per_em() as f32;
     let glyphs: Vec<KrillaGlyph> = run
         .text
@@ -74,43 +75,93 @@ fn draw_text(surface: &mut Surface, fonts: &Fonts, kfonts: &BTreeMap<FontId, Fon
     );
 }
 
-/// Horizontal runs of dark modules: (x, y, length), row by row from the top.
-fn dark_runs(symbol: &Symbol) -> Vec<(usize, usize, usize)> {
-    let mut runs = Vec::new();
-    for y in 0..symbol.width {
-        let mut x = 0;
-        while x < symbol.width {
-            if symbol.dark(x, y) {
-                let start = x;
-                while x < symbol.width && symbol.dark(x, y) {
-                    x += 1;
+/// A step along the module grid: east, south, west, north (y grows down).
+const STEPS: [(i32, i32); 4] = [(1, 0), (0, 1), (-1, 0), (0, -1)];
+
+/// The outline of the dark modules of `symbol`: closed polygons on the
+/// module grid, one vertex per change of direction, in module units.
+///
+/// Every boundary edge is walked with the dark side on its right (screen
+/// coordinates, y down), so outer boundaries run clockwise and holes
+/// counter-clockwise: the nonzero fill rule (and even-odd too) fills exactly
+/// the dark modules. Where two dark modules touch only at a corner, the walk
+/// turns towards the dark side, keeping them on separate contours (or on
+/// separate lobes of one contour) that meet in that single point.
+fn outline(symbol: &Symbol) -> Vec<Vec<(i32, i32)>> {
+    let w = symbol.width as i32;
+    let dark = |x: i32, y: i32| (0..w).contains(&x) && (0..w).contains(&y) && symbol.dark(x as usize, y as usize);
+    // Whether the boundary edge leaving vertex (x, y) in direction `d` exists.
+    let edge = |x: i32, y: i32, d: usize| match d {
+        0 => dark(x, y) && !dark(x, y - 1),
+        1 => dark(x - 1, y) && !dark(x, y),
+        2 => dark(x - 1, y - 1) && !dark(x - 1, y),
+        _ => dark(x, y - 1) && !dark(x - 1, y - 1),
+    };
+    let n = (w + 1) as usize;
+    let mut used = vec![[false; 4]; n * n];
+    let mut contours = Vec::new();
+    for y0 in 0..=w {
+        for x0 in 0..=w {
+            for d0 in 0..4 {
+                if used[y0 as usize * n + x0 as usize][d0] || !edge(x0, y0, d0) {
+                    continue;
                 }
-                runs.push((start, y, x - start));
-            } else {
-                x += 1;
+                // Walk the loop, one unit edge at a time.
+                let mut steps = Vec::new();
+                let (mut x, mut y, mut d) = (x0, y0, d0);
+                loop {
+                    used[y as usize * n + x as usize][d] = true;
+                    steps.push((x, y, d));
+                    x += STEPS[d].0;
+                    y += STEPS[d].1;
+                    // Right turn first (towards the dark side), then straight
+                    // on, then left; never back.
+                    d = [(d + 1) % 4, d, (d + 3) % 4]
+                        .into_iter()
+                        .find(|&e| edge(x, y, e))
+                        .expect("boundary edges form closed loops");
+                    if (x, y, d) == (x0, y0, d0) {
+                        break;
+                    }
+                }
+                let corners: Vec<(i32, i32)> = (0..steps.len())
+                    .filter(|&i| steps[i].2 != steps[(i + steps.len() - 1) % steps.len()].2)
+                    .map(|i| (steps[i].0, steps[i].1))
+                    .collect();
+                contours.push(corners);
             }
         }
     }
-    runs
+    contours
 }
 
-/// The dark modules of `symbol` as one path of rectangles, one per
-/// horizontal run, in module units.
+/// The dark modules of `symbol` as one path of traced outlines, in module
+/// units, to be filled with the nonzero rule.
 fn module_path(symbol: &Symbol) -> Option<krilla::geom::Path> {
     let mut pb = PathBuilder::new();
-    for (x, y, len) in dark_runs(symbol) {
-        pb.push_rect(Rect::from_xywh(x as f32, y as f32, len as f32, 1.0)?);
+    for contour in outline(symbol) {
+        let mut corners = contour.into_iter();
+        let Some((x, y)) = corners.next() else { continue };
+        pb.move_to(x as f32, y as f32);
+        for (x, y) in corners {
+            pb.line_to(x as f32, y as f32);
+        }
+        pb.close();
     }
     pb.finish()
 }
 
 fn draw_code(surface: &mut Surface, doc: &SheetDoc, cell: &CodeCell) {
-    let Some(code) = doc.codes.get(cell.code) else { return };
-    let Some(path) = module_path(&code.symbol) else { return };
+    let Some(code) = doc.codes.get(cell.code) else {
+        return;
+    };
+    let Some(path) = module_path(&code.symbol) else {
+        return;
+    };
     let m = mm_to_pt(cell.module_mm);
     surface.push_transform(&Transform::from_row(m, 0.0, 0.0, m, mm_to_pt(cell.symbol.x), mm_to_pt(cell.symbol.y)));
     surface.set_stroke(None);
-    surface.set_fill(Some(Fill::default()));
+    surface.set_fill(Some(Fill { rule: FillRule::NonZero, ..Fill::default() }));
     surface.draw_path(&path);
     surface.pop();
 }
@@ -169,18 +220,149 @@ mod tests {
         assert_eq!(pdf_date("soon"), None);
     }
 
-    #[test]
-    fn one_rectangle_per_horizontal_run() {
-        let sym = super::super::qr::encode("PAPERSEED1:0123456789", super::super::Ecc::H).unwrap();
-        let runs = dark_runs(&sym);
-        // The runs cover exactly the dark modules, and never touch each other.
-        let dark = sym.modules.iter().filter(|&&d| d).count();
-        assert_eq!(runs.iter().map(|r| r.2).sum::<usize>(), dark);
-        for &(x, y, len) in &runs {
-            assert!((x..x + len).all(|i| sym.dark(i, y)));
-            assert!(x == 0 || !sym.dark(x - 1, y));
-            assert!(x + len == sym.width || !sym.dark(x + len, y));
+    fn symbol(rows: &[&str]) -> Symbol {
+        let width = rows.len();
+        assert!(rows.iter().all(|r| r.len() == width));
+        let modules = rows.iter().flat_map(|r| r.bytes().map(|b| b == b'#')).collect();
+        Symbol { version: 0, width, modules }
+    }
+
+    /// Winding number of `contours` around the centre of module (x, y): a
+    /// ray to the right crosses the vertical edges (centres are never on an
+    /// edge or level with a vertex).
+    fn winding(contours: &[Vec<(i32, i32)>], x: usize, y: usize) -> i32 {
+        let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
+        let mut wind = 0;
+        for c in contours {
+            for i in 0..c.len() {
+                let ((x0, y0), (x1, y1)) = (c[i], c[(i + 1) % c.len()]);
+                if x0 == x1 && f64::from(x0) > px && (f64::from(y0.min(y1)) < py) && (py < f64::from(y0.max(y1))) {
+                    wind += if y1 > y0 { 1 } else { -1 };
+                }
+            }
         }
-        assert!(module_path(&sym).is_some());
+        wind
+    }
+
+    /// Area of a contour, positive when clockwise on screen (y down).
+    fn signed_area(c: &[(i32, i32)]) -> i32 {
+        (0..c.len()).map(|i| c[i].0 * c[(i + 1) % c.len()].1 - c[(i + 1) % c.len()].0 * c[i].1).sum::<i32>() / 2
+    }
+
+    /// Groups of dark modules connected through their edges (not corners).
+    fn dark_groups(sym: &Symbol) -> usize {
+        let w = sym.width;
+        let mut seen = vec![false; w * w];
+        let mut groups = 0;
+        for start in 0..w * w {
+            if seen[start] || !sym.modules[start] {
+                continue;
+            }
+            groups += 1;
+            seen[start] = true;
+            let mut todo = vec![start];
+            while let Some(i) = todo.pop() {
+                let (x, y) = (i % w, i / w);
+                let near = [(x.wrapping_sub(1), y), (x + 1, y), (x, y.wrapping_sub(1)), (x, y + 1)];
+                for (nx, ny) in near {
+                    if nx < w && ny < w && sym.dark(nx, ny) && !seen[ny * w + nx] {
+                        seen[ny * w + nx] = true;
+                        todo.push(ny * w + nx);
+                    }
+                }
+            }
+        }
+        groups
+    }
+
+    /// The outline fills exactly the dark modules under both fill rules, and
+    /// is made of axis-parallel edges with a turn at every vertex.
+    fn check_outline(sym: &Symbol) -> Vec<Vec<(i32, i32)>> {
+        let contours = outline(sym);
+        let w = sym.width as i32;
+        for c in &contours {
+            assert!(c.len() >= 4 && c.len() % 2 == 0, "{c:?}");
+            for i in 0..c.len() {
+                let (a, b, next) = (c[i], c[(i + 1) % c.len()], c[(i + 2) % c.len()]);
+                assert!((0..=w).contains(&a.0) && (0..=w).contains(&a.1));
+                // Axis-parallel, non-empty, and turning at every corner.
+                assert!((a.0 == b.0) != (a.1 == b.1), "{a:?} -> {b:?}");
+                assert_ne!(a.0 == b.0, b.0 == next.0, "no turn at {b:?}");
+            }
+        }
+        let dark = sym.modules.iter().filter(|&&d| d).count() as i32;
+        assert_eq!(contours.iter().map(|c| signed_area(c)).sum::<i32>(), dark);
+        for y in 0..sym.width {
+            for x in 0..sym.width {
+                let wind = winding(&contours, x, y);
+                let want = i32::from(sym.dark(x, y));
+                assert_eq!(wind, want, "nonzero rule at ({x}, {y})");
+                assert_eq!(wind.rem_euclid(2), want, "even-odd rule at ({x}, {y})");
+            }
+        }
+        contours
+    }
+
+    #[test]
+    fn outlines_fill_exactly_the_dark_modules_of_real_symbols() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for len in [0, 1, 7, 20, 33, 64, 100, 150, 250, 400, 600] {
+            let digits: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    char::from(b'0' + (state % 10) as u8)
+                })
+                .collect();
+            let Some(sym) = super::super::qr::encode(&format!("PAPERSEED1:{digits}"), super::super::Ecc::H) else {
+                continue;
+            };
+            let contours = check_outline(&sym);
+            assert!(module_path(&sym).is_some());
+            // Far fewer vertices than four per horizontal run.
+            let corners: usize = contours.iter().map(Vec::len).sum();
+            let runs = (0..sym.width)
+                .flat_map(|y| (0..sym.width).map(move |x| (x, y)))
+                .filter(|&(x, y)| sym.dark(x, y) && (x == 0 || !sym.dark(x - 1, y)))
+                .count();
+            assert!(corners < 4 * runs, "{corners} corners, {runs} runs");
+        }
+    }
+
+    #[test]
+    fn outlines_of_edge_cases() {
+        // A single module, and an all-dark block: one square each.
+        assert_eq!(check_outline(&symbol(&["#"])), vec![vec![(0, 0), (1, 0), (1, 1), (0, 1)]]);
+        assert_eq!(check_outline(&symbol(&[".."; 2])), Vec::<Vec<(i32, i32)>>::new());
+        assert_eq!(check_outline(&symbol(&["###"; 3])), vec![vec![(0, 0), (3, 0), (3, 3), (0, 3)]]);
+        assert_eq!(
+            check_outline(&symbol(&["...", ".#.", "..."])),
+            vec![vec![(1, 1), (2, 1), (2, 2), (1, 2)]]
+        );
+        // A ring: outer boundary clockwise, hole counter-clockwise.
+        assert_eq!(
+            check_outline(&symbol(&["###", "#.#", "###"])),
+            vec![vec![(0, 0), (3, 0), (3, 3), (0, 3)], vec![(1, 1), (1, 2), (2, 2), (2, 1)]]
+        );
+        // A checkerboard: modules touching only at corners stay separate.
+        let board = check_outline(&symbol(&["#.#.#", ".#.#.", "#.#.#", ".#.#.", "#.#.#"]));
+        assert_eq!(board.len(), 13);
+        assert!(board.iter().all(|c| c.len() == 4));
+        let board = check_outline(&symbol(&[".#.#", "#.#.", ".#.#", "#.#."]));
+        assert_eq!(board.len(), 8);
+        assert!(board.iter().all(|c| c.len() == 4));
+        // Diagonal neighbours that are also joined around the back: one
+        // contour that touches itself at the shared corner, plus the hole.
+        check_outline(&symbol(&["##.", "#.#", "###"]));
+        check_outline(&symbol(&["#.#", ".#.", "#.#"]));
+        check_outline(&symbol(&["###.", "#.#.", "####", "..##"]));
+        // Every 4×4 pattern; each edge-connected group of dark modules has
+        // its own outer (clockwise, positive-area) contour.
+        for bits in 0u32..1 << 16 {
+            let sym = Symbol { version: 0, width: 4, modules: (0..16).map(|i| bits >> i & 1 == 1).collect() };
+            let outer = check_outline(&sym).iter().filter(|c| signed_area(c) > 0).count();
+            assert_eq!(outer, dark_groups(&sym), "{bits:016b}");
+        }
     }
 }

@@ -81,11 +81,7 @@ fn segments(text: &str) -> Option<(&str, &str)> {
     let colon = text.find(':')?;
     let (prefix, digits) = text.split_at(colon + 1);
     let alnum = |c: char| c.is_ascii_digit() || c.is_ascii_uppercase() || " $%*+-./:".contains(c);
-    if prefix.chars().all(alnum) && digits.bytes().all(|b| b.is_ascii_digit()) {
-        Some((prefix, digits))
-    } else {
-        None
-    }
+    if prefix.chars().all(alnum) && digits.bytes().all(|b| b.is_ascii_digit()) { Some((prefix, digits)) } else { None }
 }
 
 fn bits_for(text: &str, version: i16, ecc: Ecc) -> Option<Bits> {

@@ -3,7 +3,7 @@
 //! format paragraph and the verification log.
 
 use super::SheetDoc;
-use super::geometry::{SECRET_GAP_MM, TABLE_BLANK_ROWS};
+use super::geometry::{SECRET_GAP_MM, SECTION_GAP_MM, TABLE_BLANK_ROWS};
 use super::layout::{Block, Column, Span, Style, Table, rich};
 
 /// Printed instead of the secrets when `--no-plaintext` was given.
@@ -103,6 +103,7 @@ pub fn format_blocks(doc: &SheetDoc) -> Vec<Block> {
         doc.k, doc.n, doc.payload_len
     );
     vec![
+        Block::Space(SECTION_GAP_MM),
         Block::Subheading("The format, to decode without paperseed".into()),
         Block::Paragraph { style: Style::Small, spans: vec![Span::plain(text)] },
     ]
@@ -111,7 +112,7 @@ pub fn format_blocks(doc: &SheetDoc) -> Vec<Block> {
 /// The verification log: a short explanation and a table to fill in by hand.
 pub fn log_blocks() -> Vec<Block> {
     let col = |title: &str, fraction: f32| Column { title: title.into(), fraction };
-    vec![
+    vec![Block::Group(vec![
         Block::Heading("Verification log".into()),
         Block::Paragraph {
             style: Style::Body,
@@ -124,7 +125,7 @@ pub fn log_blocks() -> Vec<Block> {
             columns: vec![col("Date", 0.22), col("Result", 0.56), col("Initials", 0.22)],
             rows: vec![vec![String::new(); 3]; TABLE_BLANK_ROWS],
         }),
-    ]
+    ])]
 }
 
 /// The standard text flow of a sheet, in order: secrets, notices,

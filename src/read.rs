@@ -1,0 +1,384 @@
+//! `restore` and `verify`: load scans, find codes (with progress on stderr),
+//! assemble, then print the secrets or the health report.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Component, Path};
+
+use anyhow::{Context, anyhow};
+use serde_json::json;
+
+use paperseed::assemble::{Outcome, Report, SetReport};
+use paperseed::format::Fingerprint;
+use paperseed::restore::{self, Located, Restored};
+use paperseed::scan::{self, DetectOptions, Effort, Limits, Page};
+use paperseed::secret::{Secret, export, manifest};
+
+use crate::cli::{EXIT_NOT_RESTORABLE, EffortArg, Failure, OutputFormat, RestoreArgs, ScanArgs, VerifyArgs, note, write_atomic};
+
+/// Pages kept in memory for a harder second pass, in pixels (≈ 11 A4 pages at 300 dpi).
+const KEEP_PIXELS: u64 = 100_000_000;
+
+/// What scanning all inputs produced.
+struct Scanned {
+    found: Vec<Located>,
+    report: Report,
+    pages: usize,
+}
+
+fn not_restorable(msg: String) -> Failure {
+    Failure { code: EXIT_NOT_RESTORABLE, error: anyhow!(msg) }
+}
+
+struct Progress {
+    on: bool,
+    total: usize,
+    done: usize,
+}
+
+impl Progress {
+    fn new(quiet: bool, total: usize) -> Progress {
+        Progress { on: !quiet && total > 1 && std::io::stderr().is_terminal(), total, done: 0 }
+    }
+    fn step(&mut self, what: &str) {
+        self.done += 1;
+        if self.on {
+            let width = 30;
+            let filled = width * self.done / self.total.max(1);
+            eprint!("\r\x1b[K[{}{}] {}/{} {what}", "#".repeat(filled), " ".repeat(width - filled), self.done, self.total);
+            let _ = std::io::stderr().flush();
+        }
+    }
+    fn finish(&self) {
+        if self.on {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+fn effort(e: EffortArg) -> Effort {
+    match e {
+        EffortArg::Quick => Effort::Quick,
+        EffortArg::Normal => Effort::Normal,
+        EffortArg::Thorough => Effort::Thorough,
+    }
+}
+
+fn all_restored(report: &Report) -> bool {
+    !report.sets.is_empty() && report.sets.iter().all(|s| matches!(s.outcome, Outcome::Restored { .. }))
+}
+
+fn scan_inputs(args: &ScanArgs, quiet: bool) -> Result<Scanned, Failure> {
+    let limits = Limits { pdf_dpi: args.dpi.clamp(72, 1200) as f32, ..Limits::default() };
+    let mut pages: Vec<Page> = Vec::new();
+    for path in &args.scans {
+        let loaded = scan::load_with_notes(path, &limits).map_err(anyhow::Error::from)?;
+        for skipped in &loaded.skipped {
+            note(quiet, format!("note: {skipped}"));
+        }
+        pages.extend(loaded.pages);
+    }
+    let first = effort(args.effort);
+    let mut progress = Progress::new(quiet, pages.len());
+    let mut found = Vec::new();
+    for page in &pages {
+        progress.step(&page.source);
+        found.extend(restore::scan_page(page, &DetectOptions { expected: None, effort: first }));
+    }
+    progress.finish();
+    let mut report = restore::assemble(&found);
+    let kept: u64 = pages.iter().map(|p| u64::from(p.image.width()) * u64::from(p.image.height())).sum();
+    if !all_restored(&report) && first != Effort::Thorough && kept <= KEEP_PIXELS {
+        note(quiet, "Some codes are missing; looking harder (this can take a while)…");
+        let mut progress = Progress::new(quiet, pages.len());
+        for page in &pages {
+            progress.step(&page.source);
+            for code in restore::scan_page(page, &DetectOptions { expected: None, effort: Effort::Thorough }) {
+                if !found.contains(&code) {
+                    found.push(code);
+                }
+            }
+        }
+        progress.finish();
+        report = restore::assemble(&found);
+    }
+    Ok(Scanned { found, report, pages: pages.len() })
+}
+
+/// Whether `set` is the one `--set` names (set id prefix or fingerprint).
+fn selected(set: &SetReport, choice: Option<&str>) -> bool {
+    let Some(choice) = choice else { return true };
+    let c = choice.trim().to_ascii_lowercase();
+    if !c.is_empty() && set.set.short_id().starts_with(&c) {
+        return true;
+    }
+    matches!((Fingerprint::parse(choice), set.fingerprint()), (Some(a), Some(b)) if a == b)
+}
+
+fn codes_list(indices: &[u8]) -> String {
+    indices.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Messages about codes that are not usable, and a summary when nothing was found.
+fn report_problems(scanned: &Scanned, args: &ScanArgs, quiet: bool) {
+    for r in &scanned.report.rejected {
+        note(quiet, format!("warning: a paperseed code at {} was not used: {}", r.source, r.error));
+    }
+    if args.verbose {
+        for (source, text) in &scanned.report.foreign {
+            let preview: String = text.chars().take(60).collect();
+            note(quiet, format!("note: a QR code that is not paperseed's at {source}: {preview:?}"));
+        }
+    }
+}
+
+fn nothing_found(scanned: &Scanned) -> Failure {
+    let others = scanned.report.foreign.len();
+    let rejected = &scanned.report.rejected;
+    let mut msg = format!("no usable paperseed code found on {} page(s)", scanned.pages);
+    if let Some(r) = rejected.first() {
+        msg.push_str(&format!(" ({} unusable: {})", rejected.len(), r.error));
+    } else if others > 0 {
+        msg.push_str(&format!(" ({others} QR code(s) from other programs; -v lists them)"));
+    }
+    msg.push_str(".\nhint: scan the whole sheet flat at 300 dpi, or photograph it in good light with every code sharp, and try again; several files can be given at once.");
+    not_restorable(msg)
+}
+
+fn set_failure(set: &SetReport) -> String {
+    let (k, n) = (set.set.k, set.set.n);
+    match &set.outcome {
+        Outcome::NotEnough { have } => format!(
+            "set {}: {have} of {n} codes read (codes {}); {k} are needed, {} more.\nhint: missing codes {}. Rescan at 300 dpi or add another photo of the sheet (or of its other pages); all photos can be given together.",
+            set.set.short_id(),
+            codes_list(&set.shards.keys().copied().collect::<Vec<_>>()),
+            k as usize - have,
+            codes_list(&set.missing())
+        ),
+        Outcome::Mismatch { tried } => format!(
+            "set {}: {} codes were read but no combination of {k} matches the checksum ({tried} tried): codes are misread or were altered.\nhint: rescan the sheet at a higher resolution; if it persists, the sheet may have been tampered with.",
+            set.set.short_id(),
+            set.have()
+        ),
+        Outcome::Restored { .. } => String::new(),
+    }
+}
+
+fn safe_file_name(name: &str) -> Option<&str> {
+    let p = Path::new(name);
+    let mut comps = p.components();
+    match (comps.next(), comps.next()) {
+        (Some(Component::Normal(_)), None) if !name.starts_with('.') => Some(name),
+        _ => None,
+    }
+}
+
+fn write_files(restored: &[(SetReport, Restored)], dir: &Path, force: bool, quiet: bool) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (_, r) in restored {
+        for s in &r.backup.secrets {
+            if let Secret::File { name, data, .. } = s {
+                let safe = safe_file_name(name)
+                    .ok_or_else(|| anyhow!("the embedded file name {name:?} is not a plain file name; refusing to write it"))?;
+                let path = dir.join(safe);
+                write_atomic(&path, data, force)?;
+                note(quiet, format!("Wrote {} ({} bytes).", path.display(), data.len()));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
+    let format = if args.json { OutputFormat::Json } else { args.format };
+    let scanned = scan_inputs(&args.scan, quiet)?;
+    report_problems(&scanned, &args.scan, quiet);
+    let sets: Vec<&SetReport> = scanned.report.sets.iter().filter(|s| selected(s, args.scan.set.as_deref())).collect();
+    if sets.is_empty() {
+        if let Some(choice) = &args.scan.set
+            && !scanned.report.sets.is_empty()
+        {
+            let ids: Vec<String> = scanned.report.sets.iter().map(|s| s.set.short_id()).collect();
+            return Err(not_restorable(format!("no backup matches --set {choice}; found sets {}", ids.join(", "))));
+        }
+        return Err(nothing_found(&scanned));
+    }
+    let mut restored = Vec::new();
+    let mut failures = Vec::new();
+    for set in sets {
+        match restore::decode(set) {
+            Some(Ok(r)) => restored.push((set.clone(), r)),
+            Some(Err(e)) => failures.push(format!("set {}: the checksum matches but {e}", set.set.short_id())),
+            None => failures.push(set_failure(set)),
+        }
+    }
+    for f in &failures {
+        eprintln!("paperseed: {f}");
+    }
+    if restored.is_empty() {
+        return Err(not_restorable(format!("nothing could be restored from {} page(s)", scanned.pages)));
+    }
+    if restored.len() > 1 && format != OutputFormat::Text {
+        let list: Vec<String> =
+            restored.iter().map(|(s, r)| format!("{} ({:?}, {})", s.set.short_id(), r.backup.title, r.fingerprint)).collect();
+        return Err(anyhow!("{} backups were found: {}; choose one with --set", restored.len(), list.join("; ")).into());
+    }
+    let mut out = String::new();
+    for (i, (set, r)) in restored.iter().enumerate() {
+        let status = format!(
+            "{} of {} codes read, any {} restore; checksum OK; fingerprint {}",
+            set.have(),
+            set.set.n,
+            set.set.k,
+            r.fingerprint
+        );
+        match format {
+            OutputFormat::Text => {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&format!("{}\nFingerprint {} (set {})\n\n", r.backup.title, r.fingerprint, set.set.short_id()));
+                out.push_str(&export::to_text(&r.backup));
+            }
+            OutputFormat::Json => {
+                let mut v = export::to_json(&r.backup);
+                v["fingerprint"] = json!(r.fingerprint.to_string());
+                v["set"] = json!(set.set.short_id());
+                out.push_str(&serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
+                out.push('\n');
+            }
+            OutputFormat::Toml => out.push_str(&manifest::to_toml(&r.backup)),
+        }
+        note(quiet, format!("Restored {:?}: {status}.", r.backup.title));
+    }
+    if let Some(dir) = &args.files_to {
+        write_files(&restored, dir, args.force, quiet)?;
+    }
+    match &args.output {
+        Some(path) if path.as_os_str() != "-" => {
+            write_atomic(path, out.as_bytes(), args.force)?;
+            note(quiet, format!("Wrote {}.", path.display()));
+        }
+        _ => {
+            std::io::stdout().lock().write_all(out.as_bytes()).context("cannot write to stdout")?;
+        }
+    }
+    if failures.is_empty() { Ok(()) } else { Err(not_restorable(format!("{} backup(s) could not be restored", failures.len()))) }
+}
+
+pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
+    let expect = match &args.expect {
+        Some(e) => Some(Fingerprint::parse(e).ok_or_else(|| {
+            anyhow!("--expect {e:?} is not a fingerprint (12 characters like K7QF-3M2X-9TRD)")
+        })?),
+        None => None,
+    };
+    let scanned = scan_inputs(&args.scan, quiet)?;
+    report_problems(&scanned, &args.scan, quiet);
+    let sets: Vec<&SetReport> = scanned.report.sets.iter().filter(|s| selected(s, args.scan.set.as_deref())).collect();
+    if sets.is_empty() {
+        if args.json {
+            let v = json!({ "intact": false, "sets": [], "pages": scanned.pages,
+                "rejected": scanned.report.rejected.iter().map(|r| json!({"where": r.source, "error": r.error.to_string()})).collect::<Vec<_>>(),
+                "foreign_codes": scanned.report.foreign.len() });
+            println!("{}", serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
+        }
+        return Err(nothing_found(&scanned));
+    }
+    let mut all_ok = true;
+    let mut text = String::new();
+    let mut json_sets = Vec::new();
+    for set in sets {
+        let (k, n) = (set.set.k as usize, set.set.n as usize);
+        let have = set.have();
+        let decoded = restore::decode(set);
+        let bad: Vec<u8> = match &set.outcome {
+            Outcome::Restored { bad_shards, .. } => bad_shards.clone(),
+            _ => Vec::new(),
+        };
+        let checksum_ok = matches!(set.outcome, Outcome::Restored { .. });
+        let readable = have - bad.len();
+        let title = match &decoded {
+            Some(Ok(r)) => Some(r.backup.title.clone()),
+            _ => None,
+        };
+        let fingerprint = set.fingerprint();
+        let expect_ok = match (expect, fingerprint) {
+            (Some(e), Some(f)) => Some(e == f),
+            (Some(_), None) => Some(false),
+            (None, _) => None,
+        };
+        let payload_ok = matches!(decoded, Some(Ok(_)));
+        let ok = checksum_ok && payload_ok && expect_ok != Some(false);
+        all_ok &= ok;
+        let codes: Vec<serde_json::Value> = (0..set.set.n)
+            .map(|i| {
+                let seen = set.shards.get(&i);
+                let status = match seen {
+                    Some(_) if bad.contains(&i) => "damaged",
+                    Some(_) => "read",
+                    None => "not found",
+                };
+                json!({ "code": i + 1, "status": status, "where": seen.map(|s| s.sources.clone()).unwrap_or_default() })
+            })
+            .collect();
+        if args.json {
+            json_sets.push(json!({
+                "set": set.set.short_id(), "title": title, "k": k, "n": n,
+                "readable": readable, "needed": k, "may_still_lose": readable.saturating_sub(k),
+                "checksum_ok": checksum_ok, "payload_ok": payload_ok,
+                "fingerprint": fingerprint.map(|f| f.to_string()),
+                "expect_matches": expect_ok, "intact": ok, "codes": codes,
+            }));
+            continue;
+        }
+        text.push_str(&format!("{} (set {})\n", title.as_deref().unwrap_or("paperseed sheet"), set.set.short_id()));
+        text.push_str("  code  status     where\n");
+        for c in &codes {
+            let places = c["where"].as_array().map(|a| a.iter().filter_map(|p| p.as_str()).collect::<Vec<_>>().join("; "));
+            text.push_str(&format!(
+                "  {:>4}  {:<9}  {}\n",
+                format!("{}/{n}", c["code"]),
+                c["status"].as_str().unwrap_or(""),
+                places.unwrap_or_default()
+            ));
+        }
+        let margin = if readable >= k {
+            format!("{readable} of {n} codes readable, {k} needed: {} more may be lost", readable - k)
+        } else {
+            format!("{readable} of {n} codes readable, {k} needed: {} more must be read to restore", k - readable)
+        };
+        text.push_str(&format!("  {margin}.\n"));
+        text.push_str(&match (&set.outcome, &decoded) {
+            (Outcome::Restored { .. }, Some(Ok(_))) => "  Checksum: OK (the rebuilt payload matches its BLAKE3 checksum).\n".to_string(),
+            (Outcome::Restored { .. }, Some(Err(e))) => format!("  Checksum: OK, but {e}.\n"),
+            (Outcome::Mismatch { .. }, _) => "  Checksum: MISMATCH: no combination of the codes read matches.\n".to_string(),
+            _ => "  Checksum: not checked (not enough codes).\n".to_string(),
+        });
+        if !bad.is_empty() {
+            text.push_str(&format!("  Damaged or altered codes (read, but wrong content): {}.\n", codes_list(&bad)));
+        }
+        match (fingerprint, expect_ok) {
+            (Some(f), Some(true)) => text.push_str(&format!("  Fingerprint: {f} (matches --expect)\n")),
+            (Some(f), Some(false)) => text.push_str(&format!("  Fingerprint: {f} DOES NOT MATCH --expect {}\n", expect.unwrap())),
+            (Some(f), None) => text.push_str(&format!("  Fingerprint: {f} (compare it with the one printed on the sheet)\n")),
+            (None, _) => {}
+        }
+        text.push_str(&format!("  Result: {}\n\n", if ok { "INTACT" } else { "NOT INTACT" }));
+    }
+    if args.json {
+        let v = json!({
+            "intact": all_ok, "pages": scanned.pages, "sets": json_sets,
+            "rejected": scanned.report.rejected.iter().map(|r| json!({"where": r.source, "error": r.error.to_string()})).collect::<Vec<_>>(),
+            "foreign_codes": scanned.report.foreign.len(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
+    } else {
+        print!("{text}");
+    }
+    let _ = &scanned.found;
+    if all_ok {
+        Ok(())
+    } else {
+        Err(not_restorable("the sheet is not intact (see the report above)".into()))
+    }
+}

@@ -1,0 +1,736 @@
+//! Finding every QR code on a page.
+//!
+//! A paperseed sheet carries several QR codes on a grid, and a restore may start
+//! from a crisp scan or a poor phone photo. rxing reads a clean page in one pass
+//! but loses codes to noise, low contrast, uneven light, and to finder patterns
+//! of neighbouring codes being paired together. [`find_codes`] therefore works
+//! cheap-first and stops as soon as the caller's expectation is met:
+//!
+//! 1. the whole page as it is;
+//! 2. the preprocessing ladder on the whole page (median 3×3 → contrast stretch →
+//!    adaptive threshold → ×0.5 downscale → inverted, see [`super::prepare`]);
+//! 3. regions: with some codes read, their size and grid predict where the
+//!    others are; the codes already read are blanked (painted white) and the page
+//!    searched again, windows of about 1.6 symbol sizes are decoded at the
+//!    predicted grid cells and, when codes are still missing, across the whole
+//!    page, each with the ladder.
+//!
+//! Every decoder call is wrapped in `catch_unwind`; a panic counts as "nothing
+//! found there".
+
+use std::collections::HashSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use image::GrayImage;
+use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
+use rxing::qrcode::cpp_port::decoder::Decode;
+use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
+use rxing::{BinaryBitmap, DecodeHints, Luma8Source, Point};
+
+use super::charset::bytes_to_text;
+use super::prepare;
+
+/// How hard [`find_codes`] tries before giving up on codes it has not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Effort {
+    /// Whole-page passes only (the ladder, stopping once a pass adds nothing).
+    Quick,
+    /// Adds blanking of decoded codes and windows at grid cells predicted from
+    /// the codes found; searches windows across the page only while an
+    /// `expected` count is not met.
+    #[default]
+    Normal,
+    /// Everything: the full ladder on the page, on the blanked page, and in
+    /// overlapping windows across the whole page (also when nothing was found),
+    /// with ×2 upscaling of small images.
+    Thorough,
+}
+
+/// What [`find_codes`] should look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DetectOptions {
+    /// Stop as soon as this many distinct codes are found (e.g. the `n` of a
+    /// sheet whose first code was already read). `None`: no count known.
+    pub expected: Option<usize>,
+    /// How much work to spend on codes not found by the cheap passes.
+    pub effort: Effort,
+}
+
+/// One decoded QR code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundCode {
+    /// The decoded text (bytes converted as ZXing does: UTF-8, Shift_JIS or ISO-8859-1).
+    pub text: String,
+    /// Corners of the symbol (without quiet zone) in page pixel coordinates:
+    /// top-left, top-right, bottom-right, bottom-left as the symbol reads
+    /// (estimated from the finder patterns).
+    pub corners: [(f32, f32); 4],
+}
+
+impl FoundCode {
+    fn center(&self) -> (f32, f32) {
+        let x = self.corners.iter().map(|c| c.0).sum::<f32>() / 4.0;
+        let y = self.corners.iter().map(|c| c.1).sum::<f32>() / 4.0;
+        (x, y)
+    }
+
+    /// Mean side length in pixels.
+    fn side(&self) -> f32 {
+        let c = &self.corners;
+        (0..4)
+            .map(|i| dist(c[i], c[(i + 1) % 4]))
+            .sum::<f32>()
+            / 4.0
+    }
+}
+
+fn dist(a: (f32, f32), b: (f32, f32)) -> f32 {
+    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+}
+
+/// Find every distinct QR code text on `page` (deduplicated by text, in the
+/// order found). Accepts any QR code, not only paperseed's. Never panics on
+/// image content.
+pub fn find_codes(page: &GrayImage, opts: &DetectOptions) -> Vec<FoundCode> {
+    let mut search = Search {
+        page,
+        opts: *opts,
+        found: Vec::new(),
+        seen: HashSet::new(),
+        loose: Vec::new(),
+        passes: 0,
+    };
+    search.run();
+    search.found
+}
+
+/// Decoded symbol in the coordinates of the image it was decoded from.
+struct Hit {
+    text: String,
+    corners: [(f32, f32); 4],
+}
+
+/// Where a decoded image sits on the page: image point `(u, v)` is page point
+/// `(x0 + u / scale, y0 + v / scale)`.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    x0: f32,
+    y0: f32,
+    scale: f32,
+}
+
+impl Frame {
+    const PAGE: Frame = Frame {
+        x0: 0.0,
+        y0: 0.0,
+        scale: 1.0,
+    };
+
+    fn to_page(self, (u, v): (f32, f32)) -> (f32, f32) {
+        (self.x0 + u / self.scale, self.y0 + v / self.scale)
+    }
+
+    fn scaled(self, factor: f32) -> Frame {
+        Frame {
+            scale: self.scale * factor,
+            ..self
+        }
+    }
+}
+
+/// Steps of the preprocessing ladder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Original,
+    Median,
+    Stretch,
+    Adaptive,
+    Half,
+    Invert,
+    Upscale,
+}
+
+/// The ladder's images for one region, built lazily: each step works on the
+/// previous denoised/stretched image, so noise is removed before thresholding.
+struct Ladder<'a> {
+    base: &'a GrayImage,
+    median: Option<GrayImage>,
+    stretched: Option<GrayImage>,
+    /// Module size in pixels when known (sets the adaptive threshold radius).
+    module: Option<f32>,
+}
+
+impl<'a> Ladder<'a> {
+    fn new(base: &'a GrayImage, module: Option<f32>) -> Self {
+        Ladder {
+            base,
+            median: None,
+            stretched: None,
+            module,
+        }
+    }
+
+    fn median(&mut self) -> &GrayImage {
+        self.median
+            .get_or_insert_with(|| prepare::median3(self.base))
+    }
+
+    fn stretched(&mut self) -> &GrayImage {
+        if self.stretched.is_none() {
+            let s = prepare::contrast_stretch(self.median());
+            self.stretched = Some(s);
+        }
+        self.stretched.as_ref().expect("set above")
+    }
+
+    /// The image for `step` and its scale relative to `base`.
+    fn image(&mut self, step: Step) -> (GrayImage, f32) {
+        match step {
+            Step::Original => (self.base.clone(), 1.0),
+            Step::Median => (self.median().clone(), 1.0),
+            Step::Stretch => (self.stretched().clone(), 1.0),
+            Step::Adaptive => {
+                let (w, h) = self.base.dimensions();
+                let radius = match self.module {
+                    Some(m) => (m * 8.0).round().max(7.0) as u32,
+                    None => (w.min(h) / 40).clamp(7, 80),
+                };
+                (prepare::adaptive_threshold(self.stretched(), radius, 6), 1.0)
+            }
+            Step::Half => (prepare::downscale_half(self.base), 0.5),
+            Step::Invert => (prepare::invert(self.base), 1.0),
+            Step::Upscale => (prepare::upscale2(self.stretched()), 2.0),
+        }
+    }
+}
+
+struct Search<'a> {
+    page: &'a GrayImage,
+    opts: DetectOptions,
+    found: Vec<FoundCode>,
+    seen: HashSet<String>,
+    /// Finder patterns seen but not part of a decoded symbol: page centre and
+    /// module size.
+    loose: Vec<((f32, f32), f32)>,
+    passes: usize,
+}
+
+/// Smallest image side worth handing to the decoder (a version-1 symbol).
+const MIN_SIDE: u32 = 21;
+
+/// Pages with a longer side than this are first searched at half size.
+const HALF_FIRST_SIDE: u32 = 4000;
+
+impl Search<'_> {
+    fn done(&self) -> bool {
+        self.opts.expected.is_some_and(|n| self.found.len() >= n)
+    }
+
+    /// With no count expected (and below `Thorough`), the whole-page search ends
+    /// once codes were found and every finder pattern seen belongs to one of
+    /// them, provided the last pass was the first or added nothing.
+    fn settled(&self, added: usize) -> bool {
+        self.opts.expected.is_none()
+            && self.opts.effort < Effort::Thorough
+            && !self.found.is_empty()
+            && (self.passes == 1 || added == 0)
+            && self.unexplained().is_empty()
+    }
+
+    /// Loose finder patterns outside every decoded symbol: likely undecoded codes.
+    fn unexplained(&self) -> Vec<((f32, f32), f32)> {
+        self.loose
+            .iter()
+            .copied()
+            .filter(|&(p, module)| {
+                !self
+                    .found
+                    .iter()
+                    .any(|c| inside_quad(&c.corners, p, module.max(c.side() / 40.0)))
+            })
+            .collect()
+    }
+
+    fn add(&mut self, decoded: Decoded, frame: Frame) -> usize {
+        self.passes += 1;
+        let mut added = 0;
+        for hit in decoded.hits {
+            if self.seen.contains(&hit.text) {
+                continue;
+            }
+            self.seen.insert(hit.text.clone());
+            let corners = hit.corners.map(|c| frame.to_page(c));
+            self.found.push(FoundCode {
+                text: hit.text,
+                corners,
+            });
+            added += 1;
+        }
+        for (p, module) in decoded.loose {
+            let (p, module) = (frame.to_page(p), module / frame.scale);
+            if !self.loose.iter().any(|&(q, m)| dist(p, q) < 3.5 * m.max(module)) {
+                self.loose.push((p, module));
+            }
+        }
+        added
+    }
+
+    /// Decode `img` (placed on the page by `frame`) and record what it holds.
+    fn pass(&mut self, img: &GrayImage, frame: Frame) -> usize {
+        let decoded = decode_image(img);
+        self.add(decoded, frame)
+    }
+
+    fn run(&mut self) {
+        let page = self.page;
+        if page.width() < MIN_SIDE || page.height() < MIN_SIDE {
+            return;
+        }
+        let effort = self.opts.effort;
+        let big = page.width().max(page.height()) > HALF_FIRST_SIDE;
+
+        // 1. The page as it is (a big page first at half size: cheaper, and
+        //    its modules are large enough).
+        let mut ladder = Ladder::new(page, None);
+        let mut settled = false;
+        let mut first: Vec<Step> = Vec::new();
+        if big {
+            first.push(Step::Half);
+        }
+        for step in first.iter().copied().chain([Step::Original]) {
+            let (img, scale) = ladder.image(step);
+            let added = self.pass(&img, Frame::PAGE.scaled(scale));
+            if self.done() {
+                return;
+            }
+            if self.settled(added) {
+                settled = true;
+                break;
+            }
+        }
+
+        // 2. The ladder on the whole page.
+        if !settled {
+            let mut steps = vec![Step::Median, Step::Stretch, Step::Adaptive, Step::Invert];
+            if !big {
+                steps.insert(0, Step::Half);
+            }
+            if effort == Effort::Thorough && page.width().max(page.height()) <= 1200 {
+                steps.push(Step::Upscale);
+            }
+            for step in steps {
+                let (img, scale) = ladder.image(step);
+                let added = self.pass(&img, Frame::PAGE.scaled(scale));
+                if self.done() || self.settled(added) {
+                    break;
+                }
+            }
+        }
+        drop(ladder);
+        if self.done() || effort == Effort::Quick {
+            return;
+        }
+
+        // 3. Regions.
+        let thorough = effort == Effort::Thorough;
+        let searching = thorough || self.opts.expected.is_some();
+        if searching || !self.unexplained().is_empty() {
+            self.blanked_passes();
+            if self.done() {
+                return;
+            }
+        }
+        self.loose_windows();
+        if self.done() {
+            return;
+        }
+        self.grid_windows();
+        if self.done() {
+            return;
+        }
+        if searching {
+            self.sliding_windows();
+        }
+    }
+
+    /// Median symbol side (pixels) of the codes found so far, and the module
+    /// size of the finder patterns seen.
+    fn symbol_size(&self) -> Option<f32> {
+        if self.found.is_empty() {
+            return None;
+        }
+        let mut sides: Vec<f32> = self.found.iter().map(FoundCode::side).collect();
+        sides.sort_by(f32::total_cmp);
+        Some(sides[sides.len() / 2])
+    }
+
+    fn module_size(&self) -> Option<f32> {
+        let mut modules: Vec<f32> = self.loose.iter().map(|l| l.1).collect();
+        if modules.is_empty() {
+            // Paperseed's symbols have roughly 40–100 modules.
+            return self.symbol_size().map(|s| s / 60.0);
+        }
+        modules.sort_by(f32::total_cmp);
+        Some(modules[modules.len() / 2])
+    }
+
+    /// Paint decoded codes white and search the page again: frees finder
+    /// patterns that were paired with a decoded neighbour.
+    fn blanked_passes(&mut self) {
+        if self.found.is_empty() {
+            return;
+        }
+        let mut blanked = self.page.clone();
+        let mut blanked_count = 0;
+        loop {
+            for code in &self.found[blanked_count..] {
+                let margin = code.side() / 25.0;
+                prepare::fill_quad(&mut blanked, &code.corners, margin, 255);
+            }
+            blanked_count = self.found.len();
+            let mut added = self.pass(&blanked, Frame::PAGE);
+            if self.done() {
+                return;
+            }
+            if added == 0 {
+                let mut ladder = Ladder::new(&blanked, self.module_size());
+                let steps: &[Step] = if self.opts.effort == Effort::Thorough {
+                    &[Step::Half, Step::Median, Step::Stretch, Step::Adaptive]
+                } else {
+                    &[Step::Adaptive]
+                };
+                for &step in steps {
+                    let (img, scale) = ladder.image(step);
+                    added += self.pass(&img, Frame::PAGE.scaled(scale));
+                    if self.done() || added > 0 {
+                        break;
+                    }
+                }
+            }
+            if self.done() || added == 0 {
+                return;
+            }
+        }
+    }
+
+    /// Windows around finder patterns that belong to no decoded symbol, large
+    /// enough for the symbol to extend from the pattern in any direction.
+    fn loose_windows(&mut self) {
+        let mut tried: Vec<(f32, f32)> = Vec::new();
+        loop {
+            let Some((p, module)) = self
+                .unexplained()
+                .into_iter()
+                .find(|(p, _)| !tried.iter().any(|t| dist(*t, *p) < 1.0))
+            else {
+                return;
+            };
+            tried.push(p);
+            let side = self.symbol_size().unwrap_or(module * 60.0);
+            self.window(p.0, p.1, side * 2.2);
+            if self.done() || tried.len() > 64 {
+                return;
+            }
+        }
+    }
+
+    /// Windows of 1.6 symbol sizes centred on the grid cells predicted by the
+    /// codes found (same rows and columns, gaps filled, one step beyond each
+    /// edge) that hold no decoded code yet.
+    fn grid_windows(&mut self) {
+        let Some(side) = self.symbol_size() else {
+            return;
+        };
+        let centers: Vec<(f32, f32)> = self.found.iter().map(FoundCode::center).collect();
+        let (w, h) = (self.page.width() as f32, self.page.height() as f32);
+        let cols = grid_lines(centers.iter().map(|c| c.0).collect(), side, w);
+        let rows = grid_lines(centers.iter().map(|c| c.1).collect(), side, h);
+        let mut cells = Vec::new();
+        for &y in &rows {
+            for &x in &cols {
+                let occupied = centers.iter().any(|c| dist(*c, (x, y)) < side * 0.5);
+                if !occupied {
+                    cells.push((x, y));
+                }
+            }
+        }
+        for (x, y) in cells {
+            self.window(x, y, side * 1.6);
+            if self.done() {
+                return;
+            }
+        }
+    }
+
+    /// Overlapping windows across the whole page. Window size: 1.6 symbol sizes
+    /// when codes were found, otherwise (thorough only) halves and thirds of the page.
+    fn sliding_windows(&mut self) {
+        let (w, h) = (self.page.width() as f32, self.page.height() as f32);
+        let sizes: Vec<f32> = match self.symbol_size() {
+            Some(side) => vec![side * 1.6],
+            None if self.opts.effort == Effort::Thorough => {
+                let short = w.min(h);
+                vec![short / 2.0, short / 3.0]
+            }
+            None => return,
+        };
+        for size in sizes {
+            if size < MIN_SIDE as f32 {
+                continue;
+            }
+            let step = size / 2.0;
+            let nx = ((w - size) / step).ceil().max(0.0) as usize + 1;
+            let ny = ((h - size) / step).ceil().max(0.0) as usize + 1;
+            for j in 0..ny {
+                for i in 0..nx {
+                    let cx = (size / 2.0 + i as f32 * step).min(w - size / 2.0);
+                    let cy = (size / 2.0 + j as f32 * step).min(h - size / 2.0);
+                    // Skip windows whose centre lies inside a decoded code.
+                    if self
+                        .found
+                        .iter()
+                        .any(|c| dist(c.center(), (cx, cy)) < c.side() * 0.35)
+                    {
+                        continue;
+                    }
+                    self.window(cx, cy, size);
+                    if self.done() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decode a square window of side `size` centred at `(cx, cy)` with the ladder.
+    fn window(&mut self, cx: f32, cy: f32, size: f32) {
+        let (w, h) = self.page.dimensions();
+        let x0 = (cx - size / 2.0).max(0.0) as u32;
+        let y0 = (cy - size / 2.0).max(0.0) as u32;
+        if x0 >= w || y0 >= h {
+            return;
+        }
+        let side = size.ceil() as u32;
+        let crop = prepare::crop(self.page, x0, y0, side, side);
+        if crop.width() < MIN_SIDE || crop.height() < MIN_SIDE {
+            return;
+        }
+        let frame = Frame {
+            x0: x0 as f32,
+            y0: y0 as f32,
+            scale: 1.0,
+        };
+        if self.pass(&crop, frame) > 0 || self.done() {
+            return;
+        }
+        let module = self.module_size();
+        let mut ladder = Ladder::new(&crop, module);
+        let mut steps = vec![Step::Median, Step::Stretch, Step::Adaptive];
+        if self.opts.effort == Effort::Thorough {
+            steps.push(Step::Invert);
+            if module.is_none_or(|m| m < 4.0) {
+                steps.push(Step::Upscale);
+            }
+        }
+        for step in steps {
+            let (img, scale) = ladder.image(step);
+            if self.pass(&img, frame.scaled(scale)) > 0 || self.done() {
+                return;
+            }
+        }
+    }
+}
+
+/// Whether `p` lies inside the convex quadrilateral `q` grown by `margin`.
+fn inside_quad(q: &[(f32, f32); 4], p: (f32, f32), margin: f32) -> bool {
+    // Signed distances to each edge; the sign of the orientation decides "inside".
+    let area2: f32 = (0..4)
+        .map(|i| {
+            let (a, b) = (q[i], q[(i + 1) % 4]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum();
+    let orient = if area2 >= 0.0 { 1.0 } else { -1.0 };
+    (0..4).all(|i| {
+        let (a, b) = (q[i], q[(i + 1) % 4]);
+        let len = dist(a, b).max(1e-3);
+        let cross = (b.0 - a.0) * (p.1 - a.1) - (b.1 - a.1) * (p.0 - a.0);
+        orient * cross / len >= -margin
+    })
+}
+
+/// Grid line positions along one axis from the code centres on it: clusters
+/// of centres (within half a symbol), plus one step beyond the first and last
+/// line when it stays on the page.
+fn grid_lines(mut values: Vec<f32>, side: f32, extent: f32) -> Vec<f32> {
+    values.sort_by(f32::total_cmp);
+    let mut lines: Vec<(f32, usize)> = Vec::new();
+    for v in values {
+        match lines.last_mut() {
+            Some((mean, n)) if (v - *mean).abs() < side * 0.5 => {
+                *mean = (*mean * *n as f32 + v) / (*n as f32 + 1.0);
+                *n += 1;
+            }
+            _ => lines.push((v, 1)),
+        }
+    }
+    let mut out: Vec<f32> = lines.iter().map(|l| l.0).collect();
+    // Typical spacing: the smallest gap between lines, else 1.5 symbol sizes.
+    let spacing = out
+        .windows(2)
+        .map(|p| p[1] - p[0])
+        .fold(f32::INFINITY, f32::min);
+    let spacing = if spacing.is_finite() {
+        spacing
+    } else {
+        side * 1.5
+    };
+    // Fill gaps of about two or more spacings.
+    let mut filled = Vec::new();
+    for (i, &v) in out.iter().enumerate() {
+        filled.push(v);
+        if let Some(&next) = out.get(i + 1) {
+            let gaps = ((next - v) / spacing).round() as usize;
+            for k in 1..gaps.min(8) {
+                filled.push(v + (next - v) * k as f32 / gaps as f32);
+            }
+        }
+    }
+    out = filled;
+    let first = out[0] - spacing;
+    let last = out[out.len() - 1] + spacing;
+    if first - side / 2.0 >= -side * 0.25 {
+        out.insert(0, first);
+    }
+    if last + side / 2.0 <= extent + side * 0.25 {
+        out.push(last);
+    }
+    out
+}
+
+/// What one decoder run saw in an image (image coordinates).
+struct Decoded {
+    hits: Vec<Hit>,
+    /// Finder patterns not used by a decoded symbol: centre and module size.
+    loose: Vec<((f32, f32), f32)>,
+}
+
+/// Run the catch_unwind-guarded decoders on one grayscale image: every
+/// finder-pattern set of rxing's C++ port (all codes), then the ZXing Java
+/// detector (one code, occasionally one the other misses).
+fn decode_image(img: &GrayImage) -> Decoded {
+    let mut out = Decoded {
+        hits: Vec::new(),
+        loose: Vec::new(),
+    };
+    let (w, h) = img.dimensions();
+    if w < MIN_SIDE || h < MIN_SIDE {
+        return out;
+    }
+    let Ok(source) = Luma8Source::new_with_slice(img.as_raw(), w, h) else {
+        return out;
+    };
+    let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    let Ok(bits) = catch_unwind(AssertUnwindSafe(|| bitmap.get_black_matrix())) else {
+        return out;
+    };
+
+    let (patterns, sets) = catch_unwind(AssertUnwindSafe(|| {
+        let mut patterns = FindFinderPatterns(bits, true, 0);
+        let sets = GenerateFinderPatternSets(&mut patterns);
+        (patterns, sets)
+    }))
+    .unwrap_or_default();
+    let mut used = Vec::new();
+    for set in sets {
+        if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
+            continue;
+        }
+        let decoded = catch_unwind(AssertUnwindSafe(|| {
+            let detected = SampleQR(bits, &set).ok()?;
+            let text = decode_bits(detected.getBits())?;
+            let corners = corners_from_finders(
+                point(set.tl.p),
+                point(set.tr.p),
+                point(set.bl.p),
+                detected.getBits().width(),
+            );
+            Some(Hit { text, corners })
+        }));
+        if let Ok(Some(hit)) = decoded {
+            used.extend([set.bl, set.tl, set.tr]);
+            push_unique(&mut out.hits, hit);
+        }
+    }
+    out.loose = patterns
+        .iter()
+        .filter(|p| !used.contains(p))
+        .map(|p| (point(p.p), p.size as f32 / 7.0))
+        .collect();
+
+    let decoded = catch_unwind(AssertUnwindSafe(|| {
+        let hints = DecodeHints {
+            TryHarder: Some(true),
+            ..DecodeHints::default()
+        };
+        let detected = rxing::qrcode::detector::Detector::new(bits)
+            .detect_with_hints(&hints)
+            .ok()?;
+        let text = decode_bits(detected.getBits())?;
+        // Result points: bottom-left, top-left, top-right finder centres.
+        let p = detected.getPoints();
+        if p.len() < 3 {
+            return None;
+        }
+        let corners = corners_from_finders(
+            point(p[1]),
+            point(p[2]),
+            point(p[0]),
+            detected.getBits().width(),
+        );
+        Some(Hit { text, corners })
+    }));
+    if let Ok(Some(hit)) = decoded {
+        push_unique(&mut out.hits, hit);
+    }
+    out
+}
+
+fn push_unique(hits: &mut Vec<Hit>, hit: Hit) {
+    if !hits.iter().any(|h| h.text == hit.text) {
+        hits.push(hit);
+    }
+}
+
+fn point(p: Point) -> (f32, f32) {
+    (p.x, p.y)
+}
+
+/// Decode a sampled module grid; `None` unless the error correction succeeded.
+fn decode_bits(bits: &BitMatrix) -> Option<String> {
+    let result = Decode(bits).ok()?;
+    if !result.isValid() {
+        return None;
+    }
+    Some(bytes_to_text(result.content().bytes()))
+}
+
+/// Symbol corners (TL, TR, BR, BL) from the three finder-pattern centres of a
+/// `dim`-module symbol (finder centres sit 3.5 modules in from the edges).
+fn corners_from_finders(
+    tl: (f32, f32),
+    tr: (f32, f32),
+    bl: (f32, f32),
+    dim: u32,
+) -> [(f32, f32); 4] {
+    let span = (dim as f32 - 7.0).max(1.0);
+    let u = ((tr.0 - tl.0) / span, (tr.1 - tl.1) / span);
+    let v = ((bl.0 - tl.0) / span, (bl.1 - tl.1) / span);
+    let at = |a: f32, b: f32| (tl.0 + a * u.0 + b * v.0, tl.1 + a * u.1 + b * v.1);
+    let (lo, hi) = (-3.5, span + 3.5);
+    [at(lo, lo), at(hi, lo), at(hi, hi), at(lo, hi)]
+}
+
+#[cfg(test)]
+#[path = "detect_tests.rs"]
+mod tests;
