@@ -1,0 +1,83 @@
+//! Regression test of the QR reading layer on the ZXing blackbox corpus.
+//!
+//! `../shared/corpus/zxing-qr` (beside the repository) holds 179 single-code
+//! images with their expected text and one image with four codes. rxing alone
+//! reads 169 of the 183 codes (PRODUCT.md); `scan::load` + `scan::find_codes` at
+//! the highest effort must not do worse.
+
+use std::path::{Path, PathBuf};
+
+use paperseed::scan::{self, DetectOptions, Effort, Limits};
+
+/// Codes of `multi-qrcode-1/1.png`, from ZXing's `MultiQRCodeTestCase`.
+const MULTI_EXPECTED: [&str; 4] = [
+    "You earned the class a 5 MINUTE DANCE PARTY!!  Awesome!  Way to go!  Let's boogie!",
+    "You earned the class 5 EXTRA MINUTES OF RECESS!!  Fabulous!!  Way to go!!",
+    "You get to SIT AT MRS. SIGMON'S DESK FOR A DAY!!  Awesome!!  Way to go!! Guess I better clean up! :)",
+    "You get to CREATE OUR JOURNAL PROMPT FOR THE DAY!  Yay!  Way to go!  ",
+];
+
+const REQUIRED: usize = 169;
+
+fn corpus_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/zxing-qr");
+    assert!(
+        dir.is_dir(),
+        "the ZXing QR corpus is missing at {}; clone the shared data beside the repository",
+        dir.display()
+    );
+    dir
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Texts found in the image at `path`.
+fn read_codes(path: &Path) -> Vec<String> {
+    let pages = scan::load(path, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    let opts = DetectOptions { expected: None, effort: Effort::Thorough };
+    pages.iter().flat_map(|p| scan::find_codes(&p.image, &opts)).map(|c| c.text).collect()
+}
+
+#[test]
+fn zxing_blackbox_corpus() {
+    let dir = corpus_dir();
+    let (mut total, mut found) = (0usize, 0usize);
+    let mut missed = Vec::new();
+    for category in sorted_entries(&dir).into_iter().filter(|p| p.is_dir()) {
+        let name = category.file_name().unwrap().to_string_lossy().into_owned();
+        let (mut cat_total, mut cat_found) = (0usize, 0usize);
+        for image in sorted_entries(&category) {
+            if image.extension().is_none_or(|e| e != "png") {
+                continue;
+            }
+            let expected: Vec<String> = match std::fs::read_to_string(image.with_extension("txt")) {
+                Ok(text) => vec![text],
+                Err(_) if name == "multi-qrcode-1" => MULTI_EXPECTED.iter().map(|s| s.to_string()).collect(),
+                Err(e) => panic!("no expected text for {}: {e}", image.display()),
+            };
+            let got = read_codes(&image);
+            for text in &expected {
+                cat_total += 1;
+                if got.contains(text) {
+                    cat_found += 1;
+                } else {
+                    missed.push(format!("{name}/{}", image.file_name().unwrap().to_string_lossy()));
+                }
+            }
+        }
+        eprintln!("{name}: {cat_found}/{cat_total}");
+        total += cat_total;
+        found += cat_found;
+    }
+    eprintln!("total: {found}/{total}");
+    eprintln!("missed: {}", missed.join(" "));
+    assert_eq!(total, 183, "the corpus should hold 183 codes");
+    assert!(found >= REQUIRED, "read {found} of {total} codes, fewer than rxing's {REQUIRED}");
+}
