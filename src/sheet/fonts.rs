@@ -2,8 +2,9 @@
 //! every character the sheet prints has a glyph.
 //!
 //! Three fonts ship inside the binary: OCR-B (public domain) for the secrets,
-//! the fingerprint and other machine-readable text, and DejaVu Sans regular
-//! and bold for prose. A user font (`--font PATH`) is the last resort of
+//! the fingerprint and other machine-readable text, and DejaVu Sans for
+//! prose. Bold prose is DejaVu Sans drawn with a thin outline stroke (see
+//! `pdf.rs`): one embedded prose font instead of two keeps sheets small. A user font (`--font PATH`) is the last resort of
 //! every chain. A sheet is never printed with a missing glyph: [`Fonts::check`]
 //! lists the characters no font covers.
 
@@ -18,14 +19,13 @@ use super::geometry::pt_to_mm;
 pub static OCRB: &[u8] = include_bytes!("../../fonts/OCRB.otf");
 /// DejaVu Sans (Bitstream Vera licence): Latin, Greek, Cyrillic, symbols.
 pub static DEJAVU_SANS: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
-/// DejaVu Sans Bold.
-pub static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
 
 /// One concrete font file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FontId {
     OcrB,
     Sans,
+    /// DejaVu Sans, emboldened when drawn.
     SansBold,
     /// The font given with `--font PATH`.
     User,
@@ -64,7 +64,6 @@ pub struct FontRun {
 pub struct Fonts<'a> {
     ocrb: Face<'static>,
     sans: Face<'static>,
-    bold: Face<'static>,
     user: Option<(Face<'a>, &'a [u8])>,
 }
 
@@ -85,12 +84,7 @@ impl<'a> Fonts<'a> {
                 Some((face, data))
             }
         };
-        Ok(Fonts {
-            ocrb: embedded(OCRB, "OCRB.otf"),
-            sans: embedded(DEJAVU_SANS, "DejaVuSans.ttf"),
-            bold: embedded(DEJAVU_SANS_BOLD, "DejaVuSans-Bold.ttf"),
-            user,
-        })
+        Ok(Fonts { ocrb: embedded(OCRB, "OCRB.otf"), sans: embedded(DEJAVU_SANS, "DejaVuSans.ttf"), user })
     }
 
     /// Whether a user font was given.
@@ -103,7 +97,7 @@ impl<'a> Fonts<'a> {
         match id {
             FontId::OcrB => Some(&self.ocrb),
             FontId::Sans => Some(&self.sans),
-            FontId::SansBold => Some(&self.bold),
+            FontId::SansBold => Some(&self.sans),
             FontId::User => self.user.as_ref().map(|(f, _)| f),
         }
     }
@@ -113,7 +107,7 @@ impl<'a> Fonts<'a> {
         match id {
             FontId::OcrB => Some(OCRB),
             FontId::Sans => Some(DEJAVU_SANS),
-            FontId::SansBold => Some(DEJAVU_SANS_BOLD),
+            FontId::SansBold => Some(DEJAVU_SANS),
             FontId::User => self.user.as_ref().map(|(_, d)| *d),
         }
     }

@@ -36,21 +36,30 @@ fn krilla_fonts(fonts: &Fonts, layout: &Layout) -> Result<BTreeMap<FontId, Font>
     let mut out = BTreeMap::new();
     for draw in layout.pages.iter().flat_map(|p| &p.draws) {
         let Draw::Text(run) = draw else { continue };
-        if out.contains_key(&run.font) {
+        let id = embedded_font(run.font);
+        if out.contains_key(&id) {
             continue;
         }
-        let data = fonts.data(run.font).ok_or_else(|| SheetError::Pdf(format!("font {:?} missing", run.font)))?;
+        let data = fonts.data(id).ok_or_else(|| SheetError::Pdf(format!("font {:?} missing", run.font)))?;
         let font = Font::new(data.to_vec().into(), 0).ok_or_else(|| match run.font {
             FontId::User => SheetError::BadFont("the PDF writer cannot read it".into()),
             other => SheetError::Pdf(format!("embedded font {other:?} unreadable")),
         })?;
-        out.insert(run.font, font);
+        out.insert(id, font);
     }
     Ok(out)
 }
 
+/// The font file a run is drawn with: bold prose is the regular face, stroked.
+fn embedded_font(id: FontId) -> FontId {
+    if id == FontId::SansBold { FontId::Sans } else { id }
+}
+
+/// Outline stroke that turns DejaVu Sans into a bold weight, as a share of the font size.
+const BOLD_STROKE_EM: f32 = 0.045;
+
 fn draw_text(surface: &mut Surface, fonts: &Fonts, kfonts: &BTreeMap<FontId, Font>, run: &TextRun) {
-    let (Some(face), Some(font)) = (fonts.face(run.font), kfonts.get(&run.font)) else {
+    let (Some(face), Some(font)) = (fonts.face(run.font), kfonts.get(&embedded_font(run.font))) else {
         return;
     };
     let upem = face.units_per_em() as f32;
@@ -64,7 +73,9 @@ fn draw_text(surface: &mut Surface, fonts: &Fonts, kfonts: &BTreeMap<FontId, Fon
         })
         .collect();
     surface.set_fill(Some(Fill::default()));
-    surface.set_stroke(None);
+    surface.set_stroke(
+        (run.font == FontId::SansBold).then(|| Stroke { width: BOLD_STROKE_EM * run.size_pt, ..Stroke::default() }),
+    );
     surface.draw_glyphs(
         Point::from_xy(mm_to_pt(run.x), mm_to_pt(run.baseline)),
         &glyphs,
@@ -336,10 +347,7 @@ mod tests {
         assert_eq!(check_outline(&symbol(&["#"])), vec![vec![(0, 0), (1, 0), (1, 1), (0, 1)]]);
         assert_eq!(check_outline(&symbol(&[".."; 2])), Vec::<Vec<(i32, i32)>>::new());
         assert_eq!(check_outline(&symbol(&["###"; 3])), vec![vec![(0, 0), (3, 0), (3, 3), (0, 3)]]);
-        assert_eq!(
-            check_outline(&symbol(&["...", ".#.", "..."])),
-            vec![vec![(1, 1), (2, 1), (2, 2), (1, 2)]]
-        );
+        assert_eq!(check_outline(&symbol(&["...", ".#.", "..."])), vec![vec![(1, 1), (2, 1), (2, 2), (1, 2)]]);
         // A ring: outer boundary clockwise, hole counter-clockwise.
         assert_eq!(
             check_outline(&symbol(&["###", "#.#", "###"])),
