@@ -232,7 +232,7 @@ fn mixed_backups_are_kept_apart() {
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(text.contains("Example Exchange account") && text.contains("Example wallet seed"), "{text}");
     bin().arg("restore").args(&pngs).arg("--json").assert().code(2).stderr(predicate::str::contains("choose one with --set"));
-    let out = bin().arg("restore").args(&pngs).args(["--json", "--set"]).arg(&fingerprint_for_bip39(dir.path())).assert().success();
+    let out = bin().arg("restore").args(&pngs).args(["--json", "--set"]).arg(fingerprint_for_bip39(dir.path())).assert().success();
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["title"], "Example wallet seed");
     assert_eq!(v["secrets"][0]["words"], "legal winner thank year wave sausage worth useful legal winner thank yellow");
