@@ -27,26 +27,38 @@ static SJIS_TABLE: &[u8; 22680] = include_bytes!("sjis_table.bin");
 const SJIS_TRAILS: usize = 0xFD - 0x40;
 
 /// Text of a decoded QR payload.
+///
+/// Order: ASCII as is; a UTF-16 byte-order mark; valid UTF-8; then Shift_JIS
+/// when rxing's guess says so or when the bytes form valid Shift_JIS and the
+/// guess is not ISO-8859-1 (rxing's guess sometimes calls invalid UTF-8
+/// "UTF-8"); otherwise ISO-8859-1, the QR default.
 pub(crate) fn bytes_to_text(bytes: &[u8]) -> String {
     if bytes.is_ascii() {
         // Numeric / alphanumeric / ASCII byte mode: every guess agrees.
         return bytes.iter().map(|&b| b as char).collect();
     }
-    let guess = std::panic::catch_unwind(|| {
-        rxing::common::string_utils::guessCharset(bytes, &DecodeHints::default())
-    })
-    .ok()
-    .flatten();
-    match guess {
-        Some(CharacterSet::UTF8) => String::from_utf8_lossy(strip_utf8_bom(bytes)).into_owned(),
-        Some(CharacterSet::Shift_JIS) => decode_shift_jis(bytes),
-        Some(CharacterSet::UTF16BE) => decode_utf16(&bytes[2..], u16::from_be_bytes),
-        Some(CharacterSet::UTF16LE) => decode_utf16(&bytes[2..], u16::from_le_bytes),
-        _ => match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_owned(),
-            Err(_) => decode_latin1(bytes),
-        },
+    match bytes {
+        [0xFE, 0xFF, rest @ ..] if !rest.is_empty() => return decode_utf16(rest, u16::from_be_bytes),
+        [0xFF, 0xFE, rest @ ..] if !rest.is_empty() => return decode_utf16(rest, u16::from_le_bytes),
+        _ => {}
     }
+    if let Ok(s) = std::str::from_utf8(strip_utf8_bom(bytes)) {
+        return s.to_owned();
+    }
+    let guess = std::panic::catch_unwind(|| rxing::common::string_utils::guessCharset(bytes, &DecodeHints::default()))
+        .ok()
+        .flatten();
+    let sjis = match guess {
+        Some(CharacterSet::Shift_JIS) => true,
+        Some(CharacterSet::ISO8859_1) => false,
+        _ => is_shift_jis(bytes),
+    };
+    if sjis { decode_shift_jis(bytes) } else { decode_latin1(bytes) }
+}
+
+/// Whether `bytes` is a well-formed Shift_JIS sequence of mapped characters.
+fn is_shift_jis(bytes: &[u8]) -> bool {
+    !decode_shift_jis(bytes).contains('\u{FFFD}')
 }
 
 fn strip_utf8_bom(bytes: &[u8]) -> &[u8] {
@@ -58,10 +70,7 @@ fn decode_latin1(bytes: &[u8]) -> String {
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| unit([c[0], c[1]]))
-        .collect();
+    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
     String::from_utf16_lossy(&units)
 }
 
@@ -83,11 +92,7 @@ pub(crate) fn decode_shift_jis(bytes: &[u8]) -> String {
                 i += 1;
             }
             0x81..=0x9F | 0xE0..=0xFC => {
-                let lead_index = if b <= 0x9F {
-                    usize::from(b - 0x81)
-                } else {
-                    usize::from(b - 0xE0) + 0x1F
-                };
+                let lead_index = if b <= 0x9F { usize::from(b - 0x81) } else { usize::from(b - 0xE0) + 0x1F };
                 match bytes.get(i + 1) {
                     Some(&t) if (0x40..=0xFC).contains(&t) && t != 0x7F => {
                         let at = 2 * (lead_index * SJIS_TRAILS + usize::from(t - 0x40));
@@ -125,6 +130,13 @@ mod tests {
         assert_eq!(decode_shift_jis(&[0xC3, 0xDE]), "ﾃﾞ");
         assert_eq!(decode_shift_jis(&[0x93, 0xFC, 0x82, 0xE8]), "入り");
         assert_eq!(decode_shift_jis(&[0x93]), "\u{FFFD}");
+    }
+
+    #[test]
+    fn shift_jis_that_rxing_guesses_as_utf8() {
+        // From ZXing's qrcode-2/26: half-width kana that look like UTF-8 pairs.
+        let bytes = [b'<', 0xC3, 0xDE, 0xBB, 0xDE, 0xB2, 0xDD, b'Q', b'R', b'>'];
+        assert_eq!(bytes_to_text(&bytes), "<ﾃﾞｻﾞｲﾝQR>");
     }
 
     #[test]

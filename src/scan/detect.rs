@@ -4,20 +4,30 @@
 //! from a crisp scan or a poor phone photo. rxing reads a clean page in one pass
 //! but loses codes to noise, low contrast, uneven light, and to finder patterns
 //! of neighbouring codes being paired together. [`find_codes`] therefore works
-//! cheap-first and stops as soon as the caller's expectation is met:
+//! cheap-first and stops as soon as the caller's `expected` count is met:
 //!
-//! 1. the whole page as it is;
-//! 2. the preprocessing ladder on the whole page (median 3×3 → contrast stretch →
-//!    adaptive threshold → ×0.5 downscale → inverted, see [`super::prepare`]);
-//! 3. regions: with some codes read, their size and grid predict where the
-//!    others are; the codes already read are blanked (painted white) and the page
-//!    searched again, windows of about 1.6 symbol sizes are decoded at the
-//!    predicted grid cells and, when codes are still missing, across the whole
-//!    page, each with the ladder.
+//! 1. the whole page as it is (a page over 4000 px first at half size);
+//! 2. the preprocessing ladder on the whole page (×0.5 downscale → median 3×3 →
+//!    contrast stretch → adaptive threshold → inverted, see [`super::prepare`];
+//!    `Thorough` adds Otsu, ×2 upscaling of small images, and the ladder again
+//!    on a smoothed page);
+//! 3. regions: the codes already read are blanked (painted white) and the page
+//!    searched again; windows are decoded, each with the ladder, around finder
+//!    patterns that belong to no decoded code, at the cells of the grid the
+//!    decoded codes predict (same rows and columns, gaps, one step beyond), and,
+//!    while codes are still missing (or at `Thorough`), across the whole page in
+//!    overlapping windows of 1.6 symbol sizes.
 //!
-//! Every decoder call is wrapped in `catch_unwind`; a panic counts as "nothing
-//! found there".
+//! With no `expected` count, the whole-page search ends (below `Thorough`) once
+//! codes were found and every finder pattern the detector saw belongs to one of
+//! them: a clean page costs one pass. Once the module size is known, passes run
+//! on images halved until modules are 4–8 px wide.
+//!
+//! Decoding uses rxing's detectors and decoder directly on a luma buffer (see
+//! [`super`] for why); every call into rxing is wrapped in `catch_unwind`, and a
+//! panic counts as "nothing found there".
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -33,16 +43,16 @@ use super::prepare;
 /// How hard [`find_codes`] tries before giving up on codes it has not found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Effort {
-    /// Whole-page passes only (the ladder, stopping once a pass adds nothing).
+    /// Whole-page passes only: the page, then the ladder until the search settles.
     Quick,
-    /// Adds blanking of decoded codes and windows at grid cells predicted from
-    /// the codes found; searches windows across the page only while an
-    /// `expected` count is not met.
+    /// Adds regions: the blanked page, windows around unexplained finder
+    /// patterns and at predicted grid cells, and, only while an `expected`
+    /// count is not met, windows across the whole page.
     #[default]
     Normal,
-    /// Everything: the full ladder on the page, on the blanked page, and in
-    /// overlapping windows across the whole page (also when nothing was found),
-    /// with ×2 upscaling of small images.
+    /// Everything, whatever was found: the whole ladder (plus Otsu, smoothing,
+    /// ×2 upscaling of small images), the blanked page, and windows across the
+    /// whole page (also when nothing was found). Seconds on a large photo.
     Thorough,
 }
 
@@ -77,10 +87,7 @@ impl FoundCode {
     /// Mean side length in pixels.
     fn side(&self) -> f32 {
         let c = &self.corners;
-        (0..4)
-            .map(|i| dist(c[i], c[(i + 1) % 4]))
-            .sum::<f32>()
-            / 4.0
+        (0..4).map(|i| dist(c[i], c[(i + 1) % 4])).sum::<f32>() / 4.0
     }
 }
 
@@ -98,6 +105,7 @@ pub fn find_codes(page: &GrayImage, opts: &DetectOptions) -> Vec<FoundCode> {
         found: Vec::new(),
         seen: HashSet::new(),
         loose: Vec::new(),
+        modules: Vec::new(),
         passes: 0,
     };
     search.run();
@@ -108,6 +116,7 @@ pub fn find_codes(page: &GrayImage, opts: &DetectOptions) -> Vec<FoundCode> {
 struct Hit {
     text: String,
     corners: [(f32, f32); 4],
+    module: f32,
 }
 
 /// Where a decoded image sits on the page: image point `(u, v)` is page point
@@ -120,21 +129,14 @@ struct Frame {
 }
 
 impl Frame {
-    const PAGE: Frame = Frame {
-        x0: 0.0,
-        y0: 0.0,
-        scale: 1.0,
-    };
+    const PAGE: Frame = Frame { x0: 0.0, y0: 0.0, scale: 1.0 };
 
     fn to_page(self, (u, v): (f32, f32)) -> (f32, f32) {
         (self.x0 + u / self.scale, self.y0 + v / self.scale)
     }
 
     fn scaled(self, factor: f32) -> Frame {
-        Frame {
-            scale: self.scale * factor,
-            ..self
-        }
+        Frame { scale: self.scale * factor, ..self }
     }
 }
 
@@ -147,6 +149,7 @@ enum Step {
     Adaptive,
     Half,
     Invert,
+    Otsu,
     Upscale,
 }
 
@@ -154,6 +157,7 @@ enum Step {
 /// previous denoised/stretched image, so noise is removed before thresholding.
 struct Ladder<'a> {
     base: &'a GrayImage,
+    half: Option<GrayImage>,
     median: Option<GrayImage>,
     stretched: Option<GrayImage>,
     /// Module size in pixels when known (sets the adaptive threshold radius).
@@ -162,17 +166,11 @@ struct Ladder<'a> {
 
 impl<'a> Ladder<'a> {
     fn new(base: &'a GrayImage, module: Option<f32>) -> Self {
-        Ladder {
-            base,
-            median: None,
-            stretched: None,
-            module,
-        }
+        Ladder { base, half: None, median: None, stretched: None, module }
     }
 
     fn median(&mut self) -> &GrayImage {
-        self.median
-            .get_or_insert_with(|| prepare::median3(self.base))
+        self.median.get_or_insert_with(|| prepare::median3(self.base))
     }
 
     fn stretched(&mut self) -> &GrayImage {
@@ -197,9 +195,10 @@ impl<'a> Ladder<'a> {
                 };
                 (prepare::adaptive_threshold(self.stretched(), radius, 6), 1.0)
             }
-            Step::Half => (prepare::downscale_half(self.base), 0.5),
+            Step::Half => (self.half.get_or_insert_with(|| prepare::downscale_half(self.base)).clone(), 0.5),
             Step::Invert => (prepare::invert(self.base), 1.0),
-            Step::Upscale => (prepare::upscale2(self.stretched()), 2.0),
+            Step::Otsu => (prepare::otsu_threshold(self.median()), 1.0),
+            Step::Upscale => (prepare::upscale2(self.base), 2.0),
         }
     }
 }
@@ -212,6 +211,8 @@ struct Search<'a> {
     /// Finder patterns seen but not part of a decoded symbol: page centre and
     /// module size.
     loose: Vec<((f32, f32), f32)>,
+    /// Module size (page pixels) of each found code, parallel to `found`.
+    modules: Vec<f32>,
     passes: usize,
 }
 
@@ -237,17 +238,16 @@ impl Search<'_> {
             && self.unexplained().is_empty()
     }
 
-    /// Loose finder patterns outside every decoded symbol: likely undecoded codes.
+    /// Loose finder patterns outside every decoded symbol: likely undecoded
+    /// codes. Once codes are decoded, only patterns of a similar module size
+    /// count (noise makes small false ones).
     fn unexplained(&self) -> Vec<((f32, f32), f32)> {
+        let typical = self.found_module();
         self.loose
             .iter()
             .copied()
-            .filter(|&(p, module)| {
-                !self
-                    .found
-                    .iter()
-                    .any(|c| inside_quad(&c.corners, p, module.max(c.side() / 40.0)))
-            })
+            .filter(|&(_, module)| typical.is_none_or(|t| (0.6 * t..=1.7 * t).contains(&module)))
+            .filter(|&(p, module)| !self.found.iter().any(|c| inside_quad(&c.corners, p, module.max(c.side() / 40.0))))
             .collect()
     }
 
@@ -260,10 +260,8 @@ impl Search<'_> {
             }
             self.seen.insert(hit.text.clone());
             let corners = hit.corners.map(|c| frame.to_page(c));
-            self.found.push(FoundCode {
-                text: hit.text,
-                corners,
-            });
+            self.modules.push(hit.module / frame.scale);
+            self.found.push(FoundCode { text: hit.text, corners });
             added += 1;
         }
         for (p, module) in decoded.loose {
@@ -309,24 +307,50 @@ impl Search<'_> {
             }
         }
 
-        // 2. The ladder on the whole page.
+        // 2. The ladder on the whole page: reduced when the codes found so far
+        //    have large modules, at half size for a big page below `Thorough`.
+        let half = if big { ladder.half.take() } else { None };
+        drop(ladder);
+        let (base, base_scale) = match (self.found_module(), half) {
+            (Some(m), _) => reduced(page, Some(m)),
+            (None, Some(half)) if effort < Effort::Thorough => (Cow::Owned(half), 0.5),
+            (None, _) => (Cow::Borrowed(page), 1.0),
+        };
+        let mut ladder = Ladder::new(&base, self.found_module().map(|m| m * base_scale));
         if !settled {
             let mut steps = vec![Step::Median, Step::Stretch, Step::Adaptive, Step::Invert];
-            if !big {
+            if !big && base_scale == 1.0 {
                 steps.insert(0, Step::Half);
             }
-            if effort == Effort::Thorough && page.width().max(page.height()) <= 1200 {
-                steps.push(Step::Upscale);
+            if effort == Effort::Thorough {
+                steps.push(Step::Otsu);
+                if page.width().max(page.height()) <= 1200 {
+                    steps.push(Step::Upscale);
+                }
             }
             for step in steps {
                 let (img, scale) = ladder.image(step);
-                let added = self.pass(&img, Frame::PAGE.scaled(scale));
+                let added = self.pass(&img, Frame::PAGE.scaled(base_scale * scale));
                 if self.done() || self.settled(added) {
+                    settled = true;
                     break;
                 }
             }
         }
         drop(ladder);
+        // Thorough: the ladder again on a smoothed page (print texture, fabric,
+        // sensor noise).
+        if !settled && effort == Effort::Thorough {
+            let smoothed = prepare::smooth(&base, 1.0);
+            let mut ladder = Ladder::new(&smoothed, self.found_module().map(|m| m * base_scale));
+            for step in [Step::Original, Step::Half, Step::Stretch, Step::Otsu, Step::Adaptive] {
+                let (img, scale) = ladder.image(step);
+                self.pass(&img, Frame::PAGE.scaled(base_scale * scale));
+                if self.done() {
+                    return;
+                }
+            }
+        }
         if self.done() || effort == Effort::Quick {
             return;
         }
@@ -353,8 +377,7 @@ impl Search<'_> {
         }
     }
 
-    /// Median symbol side (pixels) of the codes found so far, and the module
-    /// size of the finder patterns seen.
+    /// Median symbol side (pixels) of the codes found so far.
     fn symbol_size(&self) -> Option<f32> {
         if self.found.is_empty() {
             return None;
@@ -364,14 +387,22 @@ impl Search<'_> {
         Some(sides[sides.len() / 2])
     }
 
-    fn module_size(&self) -> Option<f32> {
-        let mut modules: Vec<f32> = self.loose.iter().map(|l| l.1).collect();
-        if modules.is_empty() {
-            // Paperseed's symbols have roughly 40–100 modules.
-            return self.symbol_size().map(|s| s / 60.0);
-        }
+    /// Median module size of the decoded codes.
+    fn found_module(&self) -> Option<f32> {
+        let mut modules = self.modules.clone();
         modules.sort_by(f32::total_cmp);
-        Some(modules[modules.len() / 2])
+        modules.get(modules.len() / 2).copied()
+    }
+
+    /// Module size for preprocessing: of the decoded codes, else of the loose
+    /// finder patterns.
+    fn module_size(&self) -> Option<f32> {
+        if let Some(m) = self.found_module() {
+            return Some(m);
+        }
+        let mut modules: Vec<f32> = self.loose.iter().map(|l| l.1).collect();
+        modules.sort_by(f32::total_cmp);
+        modules.get(modules.len() / 2).copied()
     }
 
     /// Paint decoded codes white and search the page again: frees finder
@@ -388,12 +419,14 @@ impl Search<'_> {
                 prepare::fill_quad(&mut blanked, &code.corners, margin, 255);
             }
             blanked_count = self.found.len();
-            let mut added = self.pass(&blanked, Frame::PAGE);
+            let module = self.found_module();
+            let (img, base_scale) = reduced(&blanked, module);
+            let mut added = self.pass(&img, Frame::PAGE.scaled(base_scale));
             if self.done() {
                 return;
             }
             if added == 0 {
-                let mut ladder = Ladder::new(&blanked, self.module_size());
+                let mut ladder = Ladder::new(&img, module.map(|m| m * base_scale));
                 let steps: &[Step] = if self.opts.effort == Effort::Thorough {
                     &[Step::Half, Step::Median, Step::Stretch, Step::Adaptive]
                 } else {
@@ -401,7 +434,7 @@ impl Search<'_> {
                 };
                 for &step in steps {
                     let (img, scale) = ladder.image(step);
-                    added += self.pass(&img, Frame::PAGE.scaled(scale));
+                    added += self.pass(&img, Frame::PAGE.scaled(base_scale * scale));
                     if self.done() || added > 0 {
                         break;
                     }
@@ -416,19 +449,21 @@ impl Search<'_> {
     /// Windows around finder patterns that belong to no decoded symbol, large
     /// enough for the symbol to extend from the pattern in any direction.
     fn loose_windows(&mut self) {
-        let mut tried: Vec<(f32, f32)> = Vec::new();
-        loop {
-            let Some((p, module)) = self
-                .unexplained()
-                .into_iter()
-                .find(|(p, _)| !tried.iter().any(|t| dist(*t, *p) < 1.0))
-            else {
+        let limit = if self.opts.effort == Effort::Thorough { 64 } else { 24 };
+        let short = self.page.width().min(self.page.height()) as f32;
+        // Centres and sides of the windows tried; a pattern near the middle of
+        // one (e.g. another finder of the same symbol) needs no window of its own.
+        let mut tried: Vec<((f32, f32), f32)> = Vec::new();
+        while tried.len() < limit {
+            let Some((p, module)) = self.unexplained().into_iter().find(|(p, _)| {
+                !tried.iter().any(|(c, side)| (p.0 - c.0).abs() < side * 0.3 && (p.1 - c.1).abs() < side * 0.3)
+            }) else {
                 return;
             };
-            tried.push(p);
-            let side = self.symbol_size().unwrap_or(module * 60.0);
-            self.window(p.0, p.1, side * 2.2);
-            if self.done() || tried.len() > 64 {
+            let side = (self.symbol_size().unwrap_or(module * 60.0) * 2.2).min(short);
+            tried.push((p, side));
+            self.window(p.0, p.1, side);
+            if self.done() {
                 return;
             }
         }
@@ -463,15 +498,12 @@ impl Search<'_> {
     }
 
     /// Overlapping windows across the whole page. Window size: 1.6 symbol sizes
-    /// when codes were found, otherwise (thorough only) halves and thirds of the page.
+    /// when codes were found, otherwise (thorough only) 40% of the shorter side.
     fn sliding_windows(&mut self) {
         let (w, h) = (self.page.width() as f32, self.page.height() as f32);
         let sizes: Vec<f32> = match self.symbol_size() {
             Some(side) => vec![side * 1.6],
-            None if self.opts.effort == Effort::Thorough => {
-                let short = w.min(h);
-                vec![short / 2.0, short / 3.0]
-            }
+            None if self.opts.effort == Effort::Thorough => vec![w.min(h) * 0.4],
             None => return,
         };
         for size in sizes {
@@ -486,11 +518,7 @@ impl Search<'_> {
                     let cx = (size / 2.0 + i as f32 * step).min(w - size / 2.0);
                     let cy = (size / 2.0 + j as f32 * step).min(h - size / 2.0);
                     // Skip windows whose centre lies inside a decoded code.
-                    if self
-                        .found
-                        .iter()
-                        .any(|c| dist(c.center(), (cx, cy)) < c.side() * 0.35)
-                    {
+                    if self.found.iter().any(|c| dist(c.center(), (cx, cy)) < c.side() * 0.35) {
                         continue;
                     }
                     self.window(cx, cy, size);
@@ -515,20 +543,18 @@ impl Search<'_> {
         if crop.width() < MIN_SIDE || crop.height() < MIN_SIDE {
             return;
         }
-        let frame = Frame {
-            x0: x0 as f32,
-            y0: y0 as f32,
-            scale: 1.0,
-        };
+        let module = self.module_size();
+        let (crop, scale) = reduced(&crop, module);
+        let module = module.map(|m| m * scale);
+        let frame = Frame { x0: x0 as f32, y0: y0 as f32, scale };
         if self.pass(&crop, frame) > 0 || self.done() {
             return;
         }
-        let module = self.module_size();
         let mut ladder = Ladder::new(&crop, module);
         let mut steps = vec![Step::Median, Step::Stretch, Step::Adaptive];
         if self.opts.effort == Effort::Thorough {
-            steps.push(Step::Invert);
-            if module.is_none_or(|m| m < 4.0) {
+            steps.extend([Step::Invert, Step::Otsu]);
+            if module.is_none_or(|m| m < 4.0) && crop.width().max(crop.height()) <= 600 {
                 steps.push(Step::Upscale);
             }
         }
@@ -539,6 +565,23 @@ impl Search<'_> {
             }
         }
     }
+}
+
+/// `img` halved while its modules (`module` pixels wide) stay at least 4
+/// pixels wide, and the scale of the result: large modules cost time and add
+/// nothing.
+fn reduced(img: &GrayImage, module: Option<f32>) -> (Cow<'_, GrayImage>, f32) {
+    let mut out = Cow::Borrowed(img);
+    let mut scale = 1.0;
+    let Some(mut m) = module else {
+        return (out, scale);
+    };
+    while m >= 8.0 && out.width() >= 4 * MIN_SIDE && out.height() >= 4 * MIN_SIDE {
+        out = Cow::Owned(prepare::downscale_half(&out));
+        scale *= 0.5;
+        m *= 0.5;
+    }
+    (out, scale)
 }
 
 /// Whether `p` lies inside the convex quadrilateral `q` grown by `margin`.
@@ -576,15 +619,8 @@ fn grid_lines(mut values: Vec<f32>, side: f32, extent: f32) -> Vec<f32> {
     }
     let mut out: Vec<f32> = lines.iter().map(|l| l.0).collect();
     // Typical spacing: the smallest gap between lines, else 1.5 symbol sizes.
-    let spacing = out
-        .windows(2)
-        .map(|p| p[1] - p[0])
-        .fold(f32::INFINITY, f32::min);
-    let spacing = if spacing.is_finite() {
-        spacing
-    } else {
-        side * 1.5
-    };
+    let spacing = out.windows(2).map(|p| p[1] - p[0]).fold(f32::INFINITY, f32::min);
+    let spacing = if spacing.is_finite() { spacing } else { side * 1.5 };
     // Fill gaps of about two or more spacings.
     let mut filled = Vec::new();
     for (i, &v) in out.iter().enumerate() {
@@ -619,10 +655,7 @@ struct Decoded {
 /// finder-pattern set of rxing's C++ port (all codes), then the ZXing Java
 /// detector (one code, occasionally one the other misses).
 fn decode_image(img: &GrayImage) -> Decoded {
-    let mut out = Decoded {
-        hits: Vec::new(),
-        loose: Vec::new(),
-    };
+    let mut out = Decoded { hits: Vec::new(), loose: Vec::new() };
     let (w, h) = img.dimensions();
     if w < MIN_SIDE || h < MIN_SIDE {
         return out;
@@ -649,46 +682,28 @@ fn decode_image(img: &GrayImage) -> Decoded {
         let decoded = catch_unwind(AssertUnwindSafe(|| {
             let detected = SampleQR(bits, &set).ok()?;
             let text = decode_bits(detected.getBits())?;
-            let corners = corners_from_finders(
-                point(set.tl.p),
-                point(set.tr.p),
-                point(set.bl.p),
-                detected.getBits().width(),
-            );
-            Some(Hit { text, corners })
+            let (corners, module) =
+                corners_from_finders(point(set.tl.p), point(set.tr.p), point(set.bl.p), detected.getBits().width());
+            Some(Hit { text, corners, module })
         }));
         if let Ok(Some(hit)) = decoded {
             used.extend([set.bl, set.tl, set.tr]);
             push_unique(&mut out.hits, hit);
         }
     }
-    out.loose = patterns
-        .iter()
-        .filter(|p| !used.contains(p))
-        .map(|p| (point(p.p), p.size as f32 / 7.0))
-        .collect();
+    out.loose = patterns.iter().filter(|p| !used.contains(p)).map(|p| (point(p.p), p.size as f32 / 7.0)).collect();
 
     let decoded = catch_unwind(AssertUnwindSafe(|| {
-        let hints = DecodeHints {
-            TryHarder: Some(true),
-            ..DecodeHints::default()
-        };
-        let detected = rxing::qrcode::detector::Detector::new(bits)
-            .detect_with_hints(&hints)
-            .ok()?;
+        let hints = DecodeHints { TryHarder: Some(true), ..DecodeHints::default() };
+        let detected = rxing::qrcode::detector::Detector::new(bits).detect_with_hints(&hints).ok()?;
         let text = decode_bits(detected.getBits())?;
         // Result points: bottom-left, top-left, top-right finder centres.
         let p = detected.getPoints();
         if p.len() < 3 {
             return None;
         }
-        let corners = corners_from_finders(
-            point(p[1]),
-            point(p[2]),
-            point(p[0]),
-            detected.getBits().width(),
-        );
-        Some(Hit { text, corners })
+        let (corners, module) = corners_from_finders(point(p[1]), point(p[2]), point(p[0]), detected.getBits().width());
+        Some(Hit { text, corners, module })
     }));
     if let Ok(Some(hit)) = decoded {
         push_unique(&mut out.hits, hit);
@@ -715,20 +730,17 @@ fn decode_bits(bits: &BitMatrix) -> Option<String> {
     Some(bytes_to_text(result.content().bytes()))
 }
 
-/// Symbol corners (TL, TR, BR, BL) from the three finder-pattern centres of a
-/// `dim`-module symbol (finder centres sit 3.5 modules in from the edges).
-fn corners_from_finders(
-    tl: (f32, f32),
-    tr: (f32, f32),
-    bl: (f32, f32),
-    dim: u32,
-) -> [(f32, f32); 4] {
+/// Symbol corners (TL, TR, BR, BL) and module size from the three
+/// finder-pattern centres of a `dim`-module symbol (finder centres sit 3.5
+/// modules in from the edges).
+fn corners_from_finders(tl: (f32, f32), tr: (f32, f32), bl: (f32, f32), dim: u32) -> ([(f32, f32); 4], f32) {
     let span = (dim as f32 - 7.0).max(1.0);
     let u = ((tr.0 - tl.0) / span, (tr.1 - tl.1) / span);
     let v = ((bl.0 - tl.0) / span, (bl.1 - tl.1) / span);
     let at = |a: f32, b: f32| (tl.0 + a * u.0 + b * v.0, tl.1 + a * u.1 + b * v.1);
     let (lo, hi) = (-3.5, span + 3.5);
-    [at(lo, lo), at(hi, lo), at(hi, hi), at(lo, hi)]
+    let module = (dist((0.0, 0.0), u) + dist((0.0, 0.0), v)) / 2.0;
+    ([at(lo, lo), at(hi, lo), at(hi, hi), at(lo, hi)], module)
 }
 
 #[cfg(test)]

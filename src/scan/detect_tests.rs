@@ -27,9 +27,7 @@ pub(crate) fn texts(count: usize) -> Vec<String> {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     (0..count)
         .map(|i| {
-            let digits: String = (0..300)
-                .map(|_| char::from(b'0' + (rng.next() % 10) as u8))
-                .collect();
+            let digits: String = (0..300).map(|_| char::from(b'0' + (rng.next() % 10) as u8)).collect();
             format!("PAPERSEED1:{i:02}{digits}")
         })
         .collect()
@@ -55,11 +53,7 @@ pub(crate) fn draw_code(page: &mut GrayImage, text: &str, x: u32, y: u32, module
 
 /// A white page of `size` with `texts` in a 2-column grid, each symbol centred
 /// in its cell. Returns the page and the symbol rectangles (x, y, side).
-pub(crate) fn sheet(
-    size: (u32, u32),
-    texts: &[String],
-    module: u32,
-) -> (GrayImage, Vec<(u32, u32, u32)>) {
+pub(crate) fn sheet(size: (u32, u32), texts: &[String], module: u32) -> (GrayImage, Vec<(u32, u32, u32)>) {
     let mut page = GrayImage::from_pixel(size.0, size.1, Luma([255]));
     let cols = 2u32;
     let rows = (texts.len() as u32).div_ceil(cols);
@@ -93,21 +87,13 @@ fn assert_reads_all(page: &GrayImage, texts: &[String], opts: &DetectOptions, wh
     let mut want = texts.to_vec();
     want.sort();
     let got = found_texts(&found);
-    let missing: Vec<usize> = texts
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !got.contains(t))
-        .map(|(i, _)| i)
-        .collect();
+    let missing: Vec<usize> = texts.iter().enumerate().filter(|(_, t)| !got.contains(t)).map(|(i, _)| i).collect();
     assert!(missing.is_empty(), "{what}: codes {missing:?} not found ({} of {})", got.len(), texts.len());
     assert_eq!(got, want, "{what}");
 }
 
 fn expect6() -> DetectOptions {
-    DetectOptions {
-        expected: Some(6),
-        effort: Effort::Normal,
-    }
+    DetectOptions { expected: Some(6), effort: Effort::Normal }
 }
 
 // --- degradations -------------------------------------------------------
@@ -178,9 +164,7 @@ pub(crate) fn low_contrast(img: &GrayImage, lo: u8, hi: u8) -> GrayImage {
 
 pub(crate) fn jpeg(img: &GrayImage, quality: u8) -> GrayImage {
     let mut bytes = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality)
-        .encode_image(img)
-        .unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, quality).encode_image(img).unwrap();
     image::load_from_memory(&bytes).unwrap().to_luma8()
 }
 
@@ -219,29 +203,16 @@ fn clean_sheet_all_codes_with_corners() {
 fn expected_count_stops_early_and_quick_effort_works() {
     let (page, t, _) = a4_sheet();
     assert_reads_all(&page, &t, &expect6(), "expected 6");
-    let quick = DetectOptions {
-        expected: None,
-        effort: Effort::Quick,
-    };
+    let quick = DetectOptions { expected: None, effort: Effort::Quick };
     assert_reads_all(&page, &t, &quick, "quick");
-    let few = find_codes(
-        &page,
-        &DetectOptions {
-            expected: Some(2),
-            effort: Effort::Normal,
-        },
-    );
+    let few = find_codes(&page, &DetectOptions { expected: Some(2), effort: Effort::Normal });
     assert!(few.len() >= 2);
 }
 
 #[test]
 fn quarter_turns() {
     let (page, t, _) = a4_sheet();
-    for r in [
-        prepare::Rotation::Cw90,
-        prepare::Rotation::Cw180,
-        prepare::Rotation::Cw270,
-    ] {
+    for r in [prepare::Rotation::Cw90, prepare::Rotation::Cw180, prepare::Rotation::Cw270] {
         let img = prepare::rotate(&page, r);
         assert_reads_all(&img, &t, &expect6(), &format!("{r:?}"));
     }
@@ -308,10 +279,7 @@ fn painted_over_code_is_missing() {
 fn no_codes_and_degenerate_images() {
     for (w, h) in [(0, 0), (1, 1), (20, 500), (300, 200)] {
         let blank = GrayImage::from_pixel(w, h, Luma([255]));
-        let opts = DetectOptions {
-            expected: Some(1),
-            effort: Effort::Thorough,
-        };
+        let opts = DetectOptions { expected: Some(1), effort: Effort::Thorough };
         assert!(find_codes(&blank, &opts).is_empty());
     }
     let mut rng = Rng(42);
@@ -337,4 +305,38 @@ fn grid_lines_fill_and_extend() {
     assert!(lines.iter().any(|&x| (x - 300.0).abs() < 5.0), "{lines:?}");
     assert!(lines.iter().any(|&x| (x - 900.0).abs() < 5.0), "{lines:?}");
     assert!(lines.iter().all(|&x| x > 0.0), "{lines:?}");
+}
+
+#[test]
+fn scanned_pdf_with_jpeg_end_to_end() {
+    use crate::scan::load::tests::{pdf_with_jpeg, write};
+    use crate::scan::{Limits, load};
+    // Two codes scanned at 150 dpi, stored as a JPEG in a PDF the size of A5 landscape.
+    let t = texts(2);
+    let (img, _) = sheet((1240, 877), &t, 4);
+    let mut jpeg_bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg_bytes, 75).encode_image(&img).unwrap();
+    let pdf = pdf_with_jpeg(&jpeg_bytes, (1240, 877), (595.0, 421.0));
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "scan.pdf", &pdf);
+    let limits = Limits { pdf_dpi: 200.0, ..Limits::default() };
+    let pages = load(&path, &limits).unwrap();
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0].image.dimensions(), (1652, 1169));
+    let opts = DetectOptions { expected: Some(2), effort: Effort::Normal };
+    assert_reads_all(&pages[0].image, &t, &opts, "scanned PDF");
+}
+
+#[test]
+fn corners_survive_the_half_size_first_pass() {
+    // Longer side above HALF_FIRST_SIDE: the first pass runs at half size.
+    let t = texts(1);
+    let mut page = GrayImage::from_pixel(4200, 900, Luma([255]));
+    let side = draw_code(&mut page, &t[0], 3000, 100, 8) as f32;
+    let found = find_codes(&page, &DetectOptions::default());
+    assert_eq!(found.len(), 1);
+    let want = [(3000.0, 100.0), (3000.0 + side, 100.0), (3000.0 + side, 100.0 + side), (3000.0, 100.0 + side)];
+    for (c, w) in found[0].corners.iter().zip(want) {
+        assert!(dist(*c, w) < 16.0, "corner {c:?} vs {w:?}");
+    }
 }

@@ -54,11 +54,9 @@ impl std::fmt::Display for Skipped {
             SkipReason::NotImageOrPdf => {
                 write!(f, "skipped {}: not an image or PDF", self.path.display())
             }
-            SkipReason::Directory => write!(
-                f,
-                "skipped {}: folders inside the folder are not searched",
-                self.path.display()
-            ),
+            SkipReason::Directory => {
+                write!(f, "skipped {}: folders inside the folder are not searched", self.path.display())
+            }
             SkipReason::Failed(e) => write!(f, "skipped {e}"),
         }
     }
@@ -88,23 +86,14 @@ pub fn load(path: &Path, limits: &Limits) -> Result<Vec<Page>, ScanError> {
 /// in [`Loaded::skipped`] instead, and the call fails only when no page at all
 /// could be read.
 pub fn load_with_notes(path: &Path, limits: &Limits) -> Result<Loaded, ScanError> {
-    let meta = fs::metadata(path).map_err(|source| ScanError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let meta = fs::metadata(path).map_err(|source| ScanError::Io { path: path.to_owned(), source })?;
     if !meta.is_dir() {
         let mut budget = limits.max_total_pixels;
         let pages = load_file(path, limits, &mut budget)?;
-        return Ok(Loaded {
-            pages,
-            skipped: Vec::new(),
-        });
+        return Ok(Loaded { pages, skipped: Vec::new() });
     }
 
-    let io_err = |source| ScanError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io_err = |source| ScanError::Io { path: path.to_owned(), source };
     let mut entries: Vec<PathBuf> = Vec::new();
     for entry in fs::read_dir(path).map_err(io_err)? {
         let entry = entry.map_err(io_err)?;
@@ -118,10 +107,7 @@ pub fn load_with_notes(path: &Path, limits: &Limits) -> Result<Loaded, ScanError
     let mut loaded = Loaded::default();
     let mut budget = limits.max_total_pixels;
     for entry in entries {
-        let skip = |reason| Skipped {
-            path: entry.clone(),
-            reason,
-        };
+        let skip = |reason| Skipped { path: entry.clone(), reason };
         match fs::metadata(&entry) {
             Ok(m) if m.is_dir() => {
                 loaded.skipped.push(skip(SkipReason::Directory));
@@ -129,10 +115,7 @@ pub fn load_with_notes(path: &Path, limits: &Limits) -> Result<Loaded, ScanError
             }
             Ok(_) => {}
             Err(source) => {
-                let e = ScanError::Io {
-                    path: entry.clone(),
-                    source,
-                };
+                let e = ScanError::Io { path: entry.clone(), source };
                 loaded.skipped.push(skip(SkipReason::Failed(e)));
                 continue;
             }
@@ -146,10 +129,7 @@ pub fn load_with_notes(path: &Path, limits: &Limits) -> Result<Loaded, ScanError
         }
     }
     if loaded.pages.is_empty() {
-        return Err(ScanError::NoPages {
-            path: path.to_owned(),
-            skipped: loaded.skipped.len(),
-        });
+        return Err(ScanError::NoPages { path: path.to_owned(), skipped: loaded.skipped.len() });
     }
     Ok(loaded)
 }
@@ -188,9 +168,7 @@ fn format_name(format: ImageFormat) -> String {
 fn load_file(path: &Path, limits: &Limits, budget: &mut u64) -> Result<Vec<Page>, ScanError> {
     let data = read_bounded(path, limits.max_file_bytes)?;
     if data.is_empty() {
-        return Err(ScanError::Empty {
-            path: path.to_owned(),
-        });
+        return Err(ScanError::Empty { path: path.to_owned() });
     }
     let pages = match sniff(&data) {
         Some(Kind::Pdf) => load_pdf(path, data, limits, budget)?,
@@ -204,26 +182,18 @@ fn load_file(path: &Path, limits: &Limits, budget: &mut u64) -> Result<Vec<Page>
             });
         }
         None => {
-            return Err(ScanError::UnsupportedFormat {
-                path: path.to_owned(),
-                detail: None,
-            });
+            return Err(ScanError::UnsupportedFormat { path: path.to_owned(), detail: None });
         }
     };
     Ok(pages)
 }
 
 fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ScanError> {
-    let io_err = |source| ScanError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io_err = |source| ScanError::Io { path: path.to_owned(), source };
     let file = fs::File::open(path).map_err(io_err)?;
     let mut data = Vec::new();
     // Read one byte past the limit to detect oversize files without trusting metadata.
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut data)
-        .map_err(io_err)?;
+    file.take(max.saturating_add(1)).read_to_end(&mut data).map_err(io_err)?;
     if data.len() as u64 > max {
         return Err(ScanError::TooLarge {
             path: path.to_owned(),
@@ -234,11 +204,12 @@ fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ScanError> {
 }
 
 /// Refuse a `width`×`height` raster that breaks the limits or the remaining budget.
+/// `format` names the file type for messages ("PNG", "PDF"), `what` the raster
+/// ("the image", "page 3").
 fn check_size(
     path: &Path,
-    what: &str,
-    width: u64,
-    height: u64,
+    (format, what): (&str, &str),
+    (width, height): (u64, u64),
     limits: &Limits,
     budget: u64,
 ) -> Result<(), ScanError> {
@@ -249,23 +220,17 @@ fn check_size(
     if width == 0 || height == 0 {
         return Err(ScanError::Corrupt {
             path: path.to_owned(),
-            format: what.to_owned(),
-            detail: format!("it declares a size of {width}×{height} pixels"),
+            format: format.to_owned(),
+            detail: format!("{what} has a size of {width}×{height} pixels"),
         });
     }
     let side = u64::from(limits.max_side);
     if width > side || height > side {
-        return Err(too_large(format!(
-            "more than {} on a side",
-            limits.max_side
-        )));
+        return Err(too_large(format!("more than {} on a side", limits.max_side)));
     }
     let area = width * height;
     if area > limits.max_pixels {
-        return Err(too_large(format!(
-            "more than {} megapixels",
-            limits.max_pixels / 1_000_000
-        )));
+        return Err(too_large(format!("more than {} megapixels", limits.max_pixels / 1_000_000)));
     }
     if area > budget {
         return Err(too_large(format!(
@@ -284,18 +249,14 @@ fn load_image(
     budget: &mut u64,
 ) -> Result<Page, ScanError> {
     let name = format_name(format);
-    let corrupt = |detail: String| ScanError::Corrupt {
-        path: path.to_owned(),
-        format: name.clone(),
-        detail,
-    };
+    let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: name.clone(), detail };
     let panicked = || corrupt("the decoder crashed on it".to_owned());
 
     // 1. Header only: declared dimensions.
     let dims = catch_unwind(|| ImageReader::with_format(Cursor::new(data), format).into_dimensions())
         .map_err(|_| panicked())?;
     let (w, h) = dims.map_err(|e| corrupt(e.to_string()))?;
-    check_size(path, "the image", w.into(), h.into(), limits, *budget)?;
+    check_size(path, (&name, "the image"), (w.into(), h.into()), limits, *budget)?;
 
     // 2. Decode with the allocation limits set on the reader.
     let mut image_limits = image::Limits::default();
@@ -324,10 +285,7 @@ fn load_image(
 
     let gray = to_gray(img);
     *budget = budget.saturating_sub(u64::from(gray.width()) * u64::from(gray.height()));
-    Ok(Page {
-        source: path.display().to_string(),
-        image: gray,
-    })
+    Ok(Page { source: path.display().to_string(), image: gray })
 }
 
 /// Luminance, with transparent areas composited over white (a transparent PNG
@@ -352,22 +310,13 @@ fn to_gray(img: DynamicImage) -> GrayImage {
     GrayImage::from_raw(w, h, data).expect("buffer size matches")
 }
 
-fn load_pdf(
-    path: &Path,
-    data: Vec<u8>,
-    limits: &Limits,
-    budget: &mut u64,
-) -> Result<Vec<Page>, ScanError> {
+fn load_pdf(path: &Path, data: Vec<u8>, limits: &Limits, budget: &mut u64) -> Result<Vec<Page>, ScanError> {
     use hayro::hayro_interpret::InterpreterSettings;
     use hayro::hayro_syntax::Pdf;
     use hayro::vello_cpu::color::palette::css::WHITE;
     use hayro::{PixmapSettings, RenderCache, RenderSettings};
 
-    let corrupt = |detail: String| ScanError::Corrupt {
-        path: path.to_owned(),
-        format: "PDF".to_owned(),
-        detail,
-    };
+    let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: "PDF".to_owned(), detail };
     let pdf = catch_unwind(AssertUnwindSafe(|| Pdf::new(data)))
         .map_err(|_| corrupt("the PDF reader crashed on it".to_owned()))?
         .map_err(|e| match e {
@@ -384,18 +333,11 @@ fn load_pdf(
     if pages > limits.max_pdf_pages {
         return Err(ScanError::TooLarge {
             path: path.to_owned(),
-            what: format!(
-                "the PDF has {pages} pages, more than {}",
-                limits.max_pdf_pages
-            ),
+            what: format!("the PDF has {pages} pages, more than {}", limits.max_pdf_pages),
         });
     }
 
-    let dpi = if limits.pdf_dpi.is_finite() {
-        limits.pdf_dpi.clamp(36.0, 1200.0)
-    } else {
-        300.0
-    };
+    let dpi = if limits.pdf_dpi.is_finite() { limits.pdf_dpi.clamp(36.0, 1200.0) } else { 300.0 };
     let cache = RenderCache::new();
     let interpreter = InterpreterSettings::default();
     let render_settings = RenderSettings::default();
@@ -426,13 +368,9 @@ fn load_pdf(
         let area_cap = ((limits.max_pixels as f64) / f64::from(wpt * hpt)).sqrt() as f32;
         scale = scale.min(area_cap);
         let (pw, ph) = ((wpt * scale) as u64, (hpt * scale) as u64);
-        check_size(path, &format!("page {}", index + 1), pw, ph, limits, *budget)?;
+        check_size(path, ("PDF", &format!("page {}", index + 1)), (pw, ph), limits, *budget)?;
 
-        let pixmap_settings = PixmapSettings {
-            x_scale: scale,
-            y_scale: scale,
-            bg_color: WHITE,
-        };
+        let pixmap_settings = PixmapSettings { x_scale: scale, y_scale: scale, bg_color: WHITE };
         let pixmap = catch_unwind(AssertUnwindSafe(|| {
             hayro::render(page, &cache, &interpreter, &render_settings, &pixmap_settings)
         }))
@@ -472,11 +410,7 @@ pub(crate) mod tests {
         for &b in data {
             crc ^= u32::from(b);
             for _ in 0..8 {
-                crc = if crc & 1 != 0 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
+                crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
             }
         }
         !crc
@@ -504,33 +438,16 @@ pub(crate) mod tests {
         png
     }
 
-    /// A minimal PDF whose pages each draw `content` (a content stream) on a
-    /// `w`×`h` pt page.
-    pub(crate) fn pdf_with_pages(contents: &[String], w: f32, h: f32) -> Vec<u8> {
-        let n = contents.len();
-        let mut objects: Vec<String> = Vec::new();
-        // 1: catalog, 2: pages, then per page: page object, content stream.
-        objects.push("<< /Type /Catalog /Pages 2 0 R >>".to_owned());
-        let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 2 * i)).collect();
-        objects.push(format!(
-            "<< /Type /Pages /Kids [{}] /Count {n} >>",
-            kids.join(" ")
-        ));
-        for (i, content) in contents.iter().enumerate() {
-            objects.push(format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w} {h}] /Contents {} 0 R >>",
-                4 + 2 * i
-            ));
-            objects.push(format!(
-                "<< /Length {} >>\nstream\n{content}\nendstream",
-                content.len()
-            ));
-        }
+    /// A PDF made of `objects` (object `i` is number `i + 1`; object 1 must be
+    /// the catalog), with a correct cross-reference table.
+    pub(crate) fn pdf_from_objects(objects: &[Vec<u8>]) -> Vec<u8> {
         let mut out = b"%PDF-1.4\n".to_vec();
         let mut offsets = Vec::new();
         for (i, obj) in objects.iter().enumerate() {
             offsets.push(out.len());
-            out.extend_from_slice(format!("{} 0 obj\n{obj}\nendobj\n", i + 1).as_bytes());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(obj);
+            out.extend_from_slice(b"\nendobj\n");
         }
         let xref = out.len();
         out.extend_from_slice(format!("xref\n0 {}\n", objects.len() + 1).as_bytes());
@@ -539,16 +456,60 @@ pub(crate) mod tests {
             out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
         }
         out.extend_from_slice(
-            format!(
-                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-                objects.len() + 1
-            )
-            .as_bytes(),
+            format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
         );
         out
     }
 
-    fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
+    /// A minimal PDF whose pages each draw `content` (a content stream) on a
+    /// `w`×`h` pt page.
+    pub(crate) fn pdf_with_pages(contents: &[String], w: f32, h: f32) -> Vec<u8> {
+        let n = contents.len();
+        let mut objects: Vec<Vec<u8>> = Vec::new();
+        // 1: catalog, 2: pages, then per page: page object, content stream.
+        objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
+        let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 2 * i)).collect();
+        objects.push(format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes());
+        for (i, content) in contents.iter().enumerate() {
+            objects.push(
+                format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w} {h}] /Contents {} 0 R >>", 4 + 2 * i)
+                    .into_bytes(),
+            );
+            objects.push(format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes());
+        }
+        pdf_from_objects(&objects)
+    }
+
+    /// A one-page PDF like a scanner's: a grayscale JPEG (`px` pixels) filling a
+    /// `pt`-point page.
+    pub(crate) fn pdf_with_jpeg(jpeg: &[u8], px: (u32, u32), pt: (f32, f32)) -> Vec<u8> {
+        let content = format!("q {} 0 0 {} 0 0 cm /Im0 Do Q", pt.0, pt.1);
+        let mut image = format!(
+            "<< /Type /XObject /Subtype /Image /Width {} /Height {} /ColorSpace /DeviceGray \
+             /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+            px.0,
+            px.1,
+            jpeg.len()
+        )
+        .into_bytes();
+        image.extend_from_slice(jpeg);
+        image.extend_from_slice(b"\nendstream");
+        let objects = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {} {}] /Resources << /XObject << /Im0 5 0 R >> >> \
+                 /Contents 4 0 R >>",
+                pt.0, pt.1
+            )
+            .into_bytes(),
+            format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
+            image,
+        ];
+        pdf_from_objects(&objects)
+    }
+
+    pub(crate) fn write(dir: &Path, name: &str, data: &[u8]) -> PathBuf {
         let p = dir.join(name);
         fs::File::create(&p).unwrap().write_all(data).unwrap();
         p
@@ -569,11 +530,7 @@ pub(crate) mod tests {
     fn transparent_background_becomes_white() {
         let dir = tempfile::tempdir().unwrap();
         let img = image::RgbaImage::from_fn(4, 1, |x, _| {
-            if x == 0 {
-                image::Rgba([0, 0, 0, 255])
-            } else {
-                image::Rgba([0, 0, 0, 0])
-            }
+            if x == 0 { image::Rgba([0, 0, 0, 255]) } else { image::Rgba([0, 0, 0, 0]) }
         });
         let mut bytes = Cursor::new(Vec::new());
         img.write_to(&mut bytes, ImageFormat::Png).unwrap();
@@ -593,10 +550,7 @@ pub(crate) mod tests {
         assert!(msg.contains("bomb.png") && msg.contains("100000×100000"), "{msg}");
         // Also by area, under the side limit.
         let p = write(dir.path(), "wide.png", &bomb_png(11_000, 11_000));
-        let limits = Limits {
-            max_pixels: 50_000_000,
-            ..Limits::default()
-        };
+        let limits = Limits { max_pixels: 50_000_000, ..Limits::default() };
         let err = load(&p, &limits).unwrap_err();
         assert!(err.to_string().contains("megapixels"), "{err}");
     }
@@ -630,10 +584,7 @@ pub(crate) mod tests {
         assert!(matches!(err, ScanError::Io { .. }));
         assert!(err.to_string().contains("missing.png"));
         let p = write(dir.path(), "big.bin", &[0u8; 2048]);
-        let limits = Limits {
-            max_file_bytes: 1024,
-            ..Limits::default()
-        };
+        let limits = Limits { max_file_bytes: 1024, ..Limits::default() };
         assert!(matches!(load(&p, &limits), Err(ScanError::TooLarge { .. })));
     }
 
@@ -671,10 +622,7 @@ pub(crate) mod tests {
         // Page 1: black square at bottom left; page 2: blank.
         let pdf = pdf_with_pages(&["0 0 0 rg 0 0 36 36 re f".to_owned(), String::new()], 72.0, 144.0);
         let p = write(dir.path(), "scan.pdf", &pdf);
-        let limits = Limits {
-            pdf_dpi: 100.0,
-            ..Limits::default()
-        };
+        let limits = Limits { pdf_dpi: 100.0, ..Limits::default() };
         let pages = load(&p, &limits).unwrap();
         assert_eq!(pages.len(), 2);
         assert_eq!(pages[1].source, format!("{} page 2", p.display()));
@@ -695,10 +643,7 @@ pub(crate) mod tests {
         // A large but legal page is rendered at a lower resolution.
         let big = pdf_with_pages(&[String::new()], 7200.0, 7200.0);
         let p = write(dir.path(), "big.pdf", &big);
-        let small = Limits {
-            max_side: 2000,
-            ..Limits::default()
-        };
+        let small = Limits { max_side: 2000, ..Limits::default() };
         let pages = load(&p, &small).unwrap();
         assert_eq!(pages[0].image.dimensions(), (2000, 2000));
 

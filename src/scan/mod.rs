@@ -3,7 +3,7 @@
 //!
 //! Restoring a sheet starts from whatever the user has: a phone photo, a
 //! scanner's multi-page PDF, the sheet PDF itself, or a folder of those. This
-//! module turns such inputs into grayscale pages ([`load`]), offers the
+//! module turns such inputs into grayscale pages ([`load()`]), offers the
 //! preprocessing transforms that rescue poor images ([`prepare`]), and finds
 //! every QR code on a page ([`find_codes`]). It knows nothing of paperseed's
 //! frame format: it returns the text of any QR code and leaves filtering to the
@@ -46,7 +46,7 @@ pub struct Limits {
     pub max_pixels: u64,
     /// Largest allocation an image decoder may make, in bytes.
     pub max_decode_bytes: u64,
-    /// Largest total area of all pages returned by one [`load`] call, in pixels.
+    /// Largest total area of all pages returned by one [`load()`] call, in pixels.
     pub max_total_pixels: u64,
     /// Most pages read from one PDF.
     pub max_pdf_pages: usize,

@@ -125,8 +125,7 @@ pub fn adaptive_threshold(img: &GrayImage, radius: u32, offset: i32) -> GrayImag
         let mut row_sum = 0u32;
         for x in 0..wu {
             row_sum = row_sum.wrapping_add(u32::from(src[y * wu + x]));
-            integral[(y + 1) * stride + x + 1] =
-                integral[y * stride + x + 1].wrapping_add(row_sum);
+            integral[(y + 1) * stride + x + 1] = integral[y * stride + x + 1].wrapping_add(row_sum);
         }
     }
     let mut out = vec![0u8; wu * hu];
@@ -139,18 +138,11 @@ pub fn adaptive_threshold(img: &GrayImage, radius: u32, offset: i32) -> GrayImag
         for x in 0..wu {
             let x0 = x.saturating_sub(r);
             let x1 = (x + r + 1).min(wu);
-            let sum = bottom[x1]
-                .wrapping_add(top[x0])
-                .wrapping_sub(top[x1])
-                .wrapping_sub(bottom[x0]);
+            let sum = bottom[x1].wrapping_add(top[x0]).wrapping_sub(top[x1]).wrapping_sub(bottom[x0]);
             let count = rows * (x1 - x0) as i64;
             // v < mean - offset  ⇔  (v + offset) · count < sum
             let v = i64::from(src[y * wu + x]);
-            out[y * wu + x] = if (v + i64::from(offset)) * count < i64::from(sum) {
-                0
-            } else {
-                255
-            };
+            out[y * wu + x] = if (v + i64::from(offset)) * count < i64::from(sum) { 0 } else { 255 };
         }
     }
     GrayImage::from_raw(w, h, out).expect("buffer size matches")
@@ -164,11 +156,7 @@ pub fn otsu_level(img: &GrayImage) -> u8 {
     if total == 0 {
         return 127;
     }
-    let sum_all: f64 = hist
-        .iter()
-        .enumerate()
-        .map(|(v, &n)| v as f64 * n as f64)
-        .sum();
+    let sum_all: f64 = hist.iter().enumerate().map(|(v, &n)| v as f64 * n as f64).sum();
     let (mut w_b, mut sum_b) = (0f64, 0f64);
     let (mut best, mut best_var) = (0u8, -1f64);
     for (t, &n) in hist.iter().enumerate() {
@@ -238,6 +226,15 @@ pub fn upscale2(img: &GrayImage) -> GrayImage {
     image::imageops::resize(img, w * 2, h * 2, image::imageops::FilterType::Triangle)
 }
 
+/// Gaussian blur with standard deviation `sigma` pixels: smooths print
+/// texture, fabric and sensor noise that break module edges into fragments.
+pub fn smooth(img: &GrayImage, sigma: f32) -> GrayImage {
+    if img.width() == 0 || img.height() == 0 || sigma <= 0.0 {
+        return img.clone();
+    }
+    image::imageops::blur(img, sigma)
+}
+
 /// Swap black and white.
 pub fn invert(img: &GrayImage) -> GrayImage {
     let data = img.as_raw().iter().map(|&p| 255 - p).collect();
@@ -285,10 +282,7 @@ pub fn fill_quad(img: &mut GrayImage, corners: &[(f32, f32); 4], margin: f32, va
         .map(|&(x, y)| {
             let (dx, dy) = (x - cx, y - cy);
             let len = (dx * dx + dy * dy).sqrt().max(1e-3);
-            (
-                x + dx / len * margin * std::f32::consts::SQRT_2,
-                y + dy / len * margin * std::f32::consts::SQRT_2,
-            )
+            (x + dx / len * margin * std::f32::consts::SQRT_2, y + dy / len * margin * std::f32::consts::SQRT_2)
         })
         .collect();
     let (w, h) = img.dimensions();
@@ -328,7 +322,7 @@ pub fn fill_quad(img: &mut GrayImage, corners: &[(f32, f32); 4], margin: f32, va
 mod tests {
     use super::*;
 
-    fn img(w: u32, h: u32, f: impl Fn(u32, u32) -> u8) -> GrayImage {
+    fn img(w: u32, h: u32, mut f: impl FnMut(u32, u32) -> u8) -> GrayImage {
         GrayImage::from_fn(w, h, |x, y| Luma([f(x, y)]))
     }
 
@@ -407,12 +401,8 @@ mod tests {
     fn adaptive_threshold_survives_a_gradient() {
         // Dark square on a left-to-right lighting ramp.
         let a = img(200, 100, |x, y| {
-            let base = 60 + (x as u32 * 190 / 200) as u8;
-            if (90..110).contains(&x) && (40..60).contains(&y) {
-                base / 3
-            } else {
-                base
-            }
+            let base = 60 + (x * 190 / 200) as u8;
+            if (90..110).contains(&x) && (40..60).contains(&y) { base / 3 } else { base }
         });
         let t = adaptive_threshold(&a, 15, 5);
         assert_eq!(t.get_pixel(100, 50).0[0], 0);
@@ -453,7 +443,7 @@ mod tests {
         let one = GrayImage::new(1, 1);
         for i in [&empty, &one] {
             let _ = (median3(i), contrast_stretch(i), adaptive_threshold(i, 3, 2));
-            let _ = (otsu_threshold(i), downscale_half(i), upscale2(i), invert(i));
+            let _ = (otsu_threshold(i), downscale_half(i), upscale2(i), invert(i), smooth(i, 1.0));
         }
     }
 
