@@ -6,7 +6,9 @@ use std::time::Instant;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    println!("| sample | payload (bytes) | codes (k of n) | QR level | pages | PDF size | encode time (median of 20) |");
+    println!(
+        "| sample | payload (bytes) | codes (k of n) | QR level | pages | PDF size | encode time (median of 20) |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for name in ["exchange", "bip39", "keyfile"] {
         let path = root.join("samples").join(format!("{name}.toml"));

@@ -16,6 +16,7 @@
 
 pub mod assemble;
 pub mod format;
+pub mod import;
 pub mod plan;
 pub mod restore;
 pub mod scan;

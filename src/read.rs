@@ -13,7 +13,9 @@ use paperseed::restore::{self, Located, Restored};
 use paperseed::scan::{self, DetectOptions, Effort, Limits, Page};
 use paperseed::secret::{Secret, export, manifest};
 
-use crate::cli::{EXIT_NOT_RESTORABLE, EffortArg, Failure, OutputFormat, RestoreArgs, ScanArgs, VerifyArgs, note, write_atomic};
+use crate::cli::{
+    EXIT_NOT_RESTORABLE, EffortArg, Failure, OutputFormat, RestoreArgs, ScanArgs, VerifyArgs, note, write_atomic,
+};
 
 /// Pages kept in memory for a harder second pass, in pixels (≈ 11 A4 pages at 300 dpi).
 const KEEP_PIXELS: u64 = 100_000_000;
@@ -44,7 +46,13 @@ impl Progress {
         if self.on {
             let width = 30;
             let filled = width * self.done / self.total.max(1);
-            eprint!("\r\x1b[K[{}{}] {}/{} {what}", "#".repeat(filled), " ".repeat(width - filled), self.done, self.total);
+            eprint!(
+                "\r\x1b[K[{}{}] {}/{} {what}",
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                self.done,
+                self.total
+            );
             let _ = std::io::stderr().flush();
         }
     }
@@ -177,8 +185,9 @@ fn write_files(restored: &[(SetReport, Restored)], dir: &Path, force: bool, quie
     for (_, r) in restored {
         for s in &r.backup.secrets {
             if let Secret::File { name, data, .. } = s {
-                let safe = safe_file_name(name)
-                    .ok_or_else(|| anyhow!("the embedded file name {name:?} is not a plain file name; refusing to write it"))?;
+                let safe = safe_file_name(name).ok_or_else(|| {
+                    anyhow!("the embedded file name {name:?} is not a plain file name; refusing to write it")
+                })?;
                 let path = dir.join(safe);
                 write_atomic(&path, data, force)?;
                 note(quiet, format!("Wrote {} ({} bytes).", path.display(), data.len()));
@@ -218,8 +227,10 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
         return Err(not_restorable(format!("nothing could be restored from {} page(s)", scanned.pages)));
     }
     if restored.len() > 1 && format != OutputFormat::Text {
-        let list: Vec<String> =
-            restored.iter().map(|(s, r)| format!("{} ({:?}, {})", s.set.short_id(), r.backup.title, r.fingerprint)).collect();
+        let list: Vec<String> = restored
+            .iter()
+            .map(|(s, r)| format!("{} ({:?}, {})", s.set.short_id(), r.backup.title, r.fingerprint))
+            .collect();
         return Err(anyhow!("{} backups were found: {}; choose one with --set", restored.len(), list.join("; ")).into());
     }
     let mut out = String::new();
@@ -236,7 +247,12 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
                 if i > 0 {
                     out.push('\n');
                 }
-                out.push_str(&format!("{}\nFingerprint {} (set {})\n\n", r.backup.title, r.fingerprint, set.set.short_id()));
+                out.push_str(&format!(
+                    "{}\nFingerprint {} (set {})\n\n",
+                    r.backup.title,
+                    r.fingerprint,
+                    set.set.short_id()
+                ));
                 out.push_str(&export::to_text(&r.backup));
             }
             OutputFormat::Json => {
@@ -262,14 +278,19 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
             std::io::stdout().lock().write_all(out.as_bytes()).context("cannot write to stdout")?;
         }
     }
-    if failures.is_empty() { Ok(()) } else { Err(not_restorable(format!("{} backup(s) could not be restored", failures.len()))) }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(not_restorable(format!("{} backup(s) could not be restored", failures.len())))
+    }
 }
 
 pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
     let expect = match &args.expect {
-        Some(e) => Some(Fingerprint::parse(e).ok_or_else(|| {
-            anyhow!("--expect {e:?} is not a fingerprint (12 characters like K7QF-3M2X-9TRD)")
-        })?),
+        Some(e) => Some(
+            Fingerprint::parse(e)
+                .ok_or_else(|| anyhow!("--expect {e:?} is not a fingerprint (12 characters like K7QF-3M2X-9TRD)"))?,
+        ),
         None => None,
     };
     let scanned = scan_inputs(&args.scan, quiet)?;
@@ -334,7 +355,8 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
         text.push_str(&format!("{} (set {})\n", title.as_deref().unwrap_or("paperseed sheet"), set.set.short_id()));
         text.push_str("  code  status     where\n");
         for c in &codes {
-            let places = c["where"].as_array().map(|a| a.iter().filter_map(|p| p.as_str()).collect::<Vec<_>>().join("; "));
+            let places =
+                c["where"].as_array().map(|a| a.iter().filter_map(|p| p.as_str()).collect::<Vec<_>>().join("; "));
             text.push_str(&format!(
                 "  {:>4}  {:<9}  {}\n",
                 format!("{}/{n}", c["code"]),
@@ -349,9 +371,13 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
         };
         text.push_str(&format!("  {margin}.\n"));
         text.push_str(&match (&set.outcome, &decoded) {
-            (Outcome::Restored { .. }, Some(Ok(_))) => "  Checksum: OK (the rebuilt payload matches its BLAKE3 checksum).\n".to_string(),
+            (Outcome::Restored { .. }, Some(Ok(_))) => {
+                "  Checksum: OK (the rebuilt payload matches its BLAKE3 checksum).\n".to_string()
+            }
             (Outcome::Restored { .. }, Some(Err(e))) => format!("  Checksum: OK, but {e}.\n"),
-            (Outcome::Mismatch { .. }, _) => "  Checksum: MISMATCH: no combination of the codes read matches.\n".to_string(),
+            (Outcome::Mismatch { .. }, _) => {
+                "  Checksum: MISMATCH: no combination of the codes read matches.\n".to_string()
+            }
             _ => "  Checksum: not checked (not enough codes).\n".to_string(),
         });
         if !bad.is_empty() {
@@ -359,8 +385,12 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
         }
         match (fingerprint, expect_ok) {
             (Some(f), Some(true)) => text.push_str(&format!("  Fingerprint: {f} (matches --expect)\n")),
-            (Some(f), Some(false)) => text.push_str(&format!("  Fingerprint: {f} DOES NOT MATCH --expect {}\n", expect.unwrap())),
-            (Some(f), None) => text.push_str(&format!("  Fingerprint: {f} (compare it with the one printed on the sheet)\n")),
+            (Some(f), Some(false)) => {
+                text.push_str(&format!("  Fingerprint: {f} DOES NOT MATCH --expect {}\n", expect.unwrap()))
+            }
+            (Some(f), None) => {
+                text.push_str(&format!("  Fingerprint: {f} (compare it with the one printed on the sheet)\n"))
+            }
             (None, _) => {}
         }
         text.push_str(&format!("  Result: {}\n\n", if ok { "INTACT" } else { "NOT INTACT" }));
@@ -376,9 +406,5 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
         print!("{text}");
     }
     let _ = &scanned.found;
-    if all_ok {
-        Ok(())
-    } else {
-        Err(not_restorable("the sheet is not intact (see the report above)".into()))
-    }
+    if all_ok { Ok(()) } else { Err(not_restorable("the sheet is not intact (see the report above)".into())) }
 }

@@ -20,12 +20,11 @@ pub struct Located {
 pub fn region(x: f32, y: f32, width: u32, height: u32) -> &'static str {
     let col = ((x / width.max(1) as f32) * 3.0).clamp(0.0, 2.99) as usize;
     let row = ((y / height.max(1) as f32) * 3.0).clamp(0.0, 2.99) as usize;
-    const NAMES: [[&str; 3]; 3] =
-        [["top left", "top centre", "top right"], ["middle left", "middle", "middle right"], [
-            "bottom left",
-            "bottom centre",
-            "bottom right",
-        ]];
+    const NAMES: [[&str; 3]; 3] = [
+        ["top left", "top centre", "top right"],
+        ["middle left", "middle", "middle right"],
+        ["bottom left", "bottom centre", "bottom right"],
+    ];
     NAMES[row][col]
 }
 
@@ -57,9 +56,9 @@ pub struct Restored {
 /// Decode a rebuilt set's payload. `None` when the set was not rebuilt.
 pub fn decode(set: &SetReport) -> Option<Result<Restored, payload::PayloadError>> {
     match &set.outcome {
-        Outcome::Restored { payload: bytes, .. } => Some(
-            payload::decode(bytes).map(|backup| Restored { backup, fingerprint: Fingerprint::of(bytes) }),
-        ),
+        Outcome::Restored { payload: bytes, .. } => {
+            Some(payload::decode(bytes).map(|backup| Restored { backup, fingerprint: Fingerprint::of(bytes) }))
+        }
         _ => None,
     }
 }

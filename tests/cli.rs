@@ -231,19 +231,28 @@ fn mixed_backups_are_kept_apart() {
     let out = cmd.assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(text.contains("Example Exchange account") && text.contains("Example wallet seed"), "{text}");
-    bin().arg("restore").args(&pngs).arg("--json").assert().code(2).stderr(predicate::str::contains("choose one with --set"));
-    let out = bin().arg("restore").args(&pngs).args(["--json", "--set"]).arg(fingerprint_for_bip39(dir.path())).assert().success();
+    bin()
+        .arg("restore")
+        .args(&pngs)
+        .arg("--json")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("choose one with --set"));
+    let out = bin()
+        .arg("restore")
+        .args(&pngs)
+        .args(["--json", "--set"])
+        .arg(fingerprint_for_bip39(dir.path()))
+        .assert()
+        .success();
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["title"], "Example wallet seed");
     assert_eq!(v["secrets"][0]["words"], "legal winner thank year wave sausage worth useful legal winner thank yellow");
 }
 
 fn fingerprint_for_bip39(dir: &std::path::Path) -> String {
-    let out = bin()
-        .args(["encode", sample("bip39.toml").to_str().unwrap(), "-o"])
-        .arg(dir.join("fp.pdf"))
-        .assert()
-        .success();
+    let out =
+        bin().args(["encode", sample("bip39.toml").to_str().unwrap(), "-o"]).arg(dir.join("fp.pdf")).assert().success();
     fingerprint_of(&out.get_output().stderr)
 }
 
@@ -269,7 +278,11 @@ fn untrusted_inputs_give_clear_errors() {
     let size = (sym.width as u32 + 8) * scale;
     let img = image::GrayImage::from_fn(size, size, |x, y| {
         let (mx, my) = ((x / scale) as i64 - 4, (y / scale) as i64 - 4);
-        let dark = mx >= 0 && my >= 0 && (mx as usize) < sym.width && (my as usize) < sym.width && sym.dark(mx as usize, my as usize);
+        let dark = mx >= 0
+            && my >= 0
+            && (mx as usize) < sym.width
+            && (my as usize) < sym.width
+            && sym.dark(mx as usize, my as usize);
         image::Luma([if dark { 0 } else { 255 }])
     });
     img.save(&future).unwrap();

@@ -13,9 +13,7 @@ fn digits(seed: usize, len: usize) -> String {
     let mut x = seed as u64 * 2_654_435_761 + 12_345;
     (0..len)
         .map(|_| {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             char::from(b'0' + ((x >> 33) % 10) as u8)
         })
         .collect()
@@ -25,11 +23,7 @@ fn sample_doc(n: usize, digit_count: usize, paper: Paper) -> SheetDoc {
     let codes = (0..n)
         .map(|i| {
             let text = format!("PAPERSEED1:{}", digits(i, digit_count));
-            CodeBlock {
-                index: i,
-                symbol: qr::encode(&text, Ecc::H).expect("fits"),
-                text,
-            }
+            CodeBlock { index: i, symbol: qr::encode(&text, Ecc::H).expect("fits"), text }
         })
         .collect();
     SheetDoc {
@@ -43,27 +37,16 @@ fn sample_doc(n: usize, digit_count: usize, paper: Paper) -> SheetDoc {
             SecretBlock {
                 heading: "1. Backup codes — Binance (10 codes)".into(),
                 lines: (1..=10)
-                    .map(|i| {
-                        format!(
-                            "{i:>2}. {}",
-                            ["a3f8-9d2c-bk4m-xy7p", "7f3k-m2x9-qq4b-81za"][i % 2]
-                        )
-                    })
+                    .map(|i| format!("{i:>2}. {}", ["a3f8-9d2c-bk4m-xy7p", "7f3k-m2x9-qq4b-81za"][i % 2]))
                     .collect(),
             },
             SecretBlock {
                 heading: "2. Authenticator key — Binance (José, € account)".into(),
-                lines: vec![
-                    "ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567".into(),
-                    "SHA1 · 6 digits · 30 s".into(),
-                ],
+                lines: vec!["ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567".into(), "SHA1 · 6 digits · 30 s".into()],
             },
             SecretBlock {
                 heading: "3. Note — emergency contact".into(),
-                lines: vec![
-                    "Zhang San, +33 6 12 34 56 78".into(),
-                    "UID 401 337 228".into(),
-                ],
+                lines: vec!["Zhang San, +33 6 12 34 56 78".into(), "UID 401 337 228".into()],
             },
         ]),
         codes,
@@ -81,29 +64,17 @@ fn rasterize(pdf: &[u8], dpi: f32) -> Vec<(u32, u32, Vec<u8>)> {
     let pdf = Pdf::new(pdf.to_vec()).expect("hayro reads the PDF");
     let cache = RenderCache::new();
     let scale = dpi / 72.0;
-    let settings = PixmapSettings {
-        x_scale: scale,
-        y_scale: scale,
-        bg_color: WHITE,
-    };
+    let settings = PixmapSettings { x_scale: scale, y_scale: scale, bg_color: WHITE };
     pdf.pages()
         .iter()
         .map(|page| {
-            let pix = hayro::render(
-                page,
-                &cache,
-                &InterpreterSettings::default(),
-                &RenderSettings::default(),
-                &settings,
-            );
+            let pix =
+                hayro::render(page, &cache, &InterpreterSettings::default(), &RenderSettings::default(), &settings);
             let (w, h) = (u32::from(pix.width()), u32::from(pix.height()));
             let luma = pix
                 .data_as_u8_slice()
                 .chunks_exact(4)
-                .map(|p| {
-                    ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000)
-                        as u8
-                })
+                .map(|p| ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8)
                 .collect();
             (w, h, luma)
         })
@@ -120,9 +91,7 @@ fn decode_all(luma: Vec<u8>, w: u32, h: u32) -> Vec<String> {
     use rxing::common::DetectorRXingResult;
     use rxing::common::HybridBinarizer;
     use rxing::qrcode::cpp_port::decoder::Decode;
-    use rxing::qrcode::cpp_port::detector::{
-        FindFinderPatterns, GenerateFinderPatternSets, SampleQR,
-    };
+    use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
     use rxing::{BinaryBitmap, Luma8LuminanceSource};
     catch_unwind(AssertUnwindSafe(|| {
         let Ok(source) = Luma8LuminanceSource::new(luma, w, h) else {
@@ -158,10 +127,7 @@ fn decode_at(page: &(u32, u32, Vec<u8>), dpi: f32, rect: sheet::RectMm) -> Vec<S
     let (w, h, luma) = page;
     let px = |mm: f32| (mm / 25.4 * dpi).round() as i64;
     let (x0, y0) = (px(rect.x).max(0) as u32, px(rect.y).max(0) as u32);
-    let (x1, y1) = (
-        (px(rect.right()) as u32).min(*w),
-        (px(rect.bottom()) as u32).min(*h),
-    );
+    let (x1, y1) = ((px(rect.right()) as u32).min(*w), (px(rect.bottom()) as u32).min(*h));
     let (cw, ch) = (x1 - x0, y1 - y0);
     let mut crop = Vec::with_capacity((cw * ch) as usize);
     for y in y0..y1 {
@@ -179,12 +145,7 @@ fn assert_codes_read_back(doc: &SheetDoc, pdf: &[u8], dpi: f32) {
         // The cell plus a little margin around its quiet zone.
         let rect = pl.symbol.inflate(6.0 * pl.module_mm);
         let texts = decode_at(&pages[pl.page], dpi, rect);
-        assert_eq!(
-            texts,
-            vec![code.text.clone()],
-            "code {} at {dpi} dpi",
-            code.index + 1
-        );
+        assert_eq!(texts, vec![code.text.clone()], "code {} at {dpi} dpi", code.index + 1);
     }
 }
 
@@ -203,10 +164,7 @@ fn a_whole_page_reads_back_without_knowing_the_layout() {
     let doc = sample_doc(6, 250, Paper::Letter);
     let pdf = sheet::render(&doc).unwrap();
     let pages = rasterize(&pdf, 300.0);
-    let mut found: Vec<String> = pages
-        .into_iter()
-        .flat_map(|(w, h, luma)| decode_all(luma, w, h))
-        .collect();
+    let mut found: Vec<String> = pages.into_iter().flat_map(|(w, h, luma)| decode_all(luma, w, h)).collect();
     found.sort();
     let mut want: Vec<String> = doc.codes.iter().map(|c| c.text.clone()).collect();
     want.sort();
@@ -253,21 +211,14 @@ fn rendering_is_deterministic() {
         .status()
         .unwrap();
     assert!(status.success());
-    assert!(
-        std::fs::read(&out).unwrap() == a,
-        "a render in another process differs"
-    );
+    assert!(std::fs::read(&out).unwrap() == a, "a render in another process differs");
 }
 
 #[test]
 fn a_six_code_sheet_is_small() {
     let doc = sample_doc(6, 250, Paper::A4);
     let pdf = sheet::render(&doc).unwrap();
-    eprintln!(
-        "6-code sheet: {} bytes, {} pages",
-        pdf.len(),
-        rasterize(&pdf, 30.0).len()
-    );
+    eprintln!("6-code sheet: {} bytes, {} pages", pdf.len(), rasterize(&pdf, 30.0).len());
     assert!(pdf.len() <= 100_000, "{} bytes", pdf.len());
 }
 
@@ -290,10 +241,7 @@ fn unprintable_characters_are_refused_unless_a_font_covers_them() {
         other => panic!("expected Unprintable, got {:?}", other.map(|b| b.len())),
     }
     let msg = sheet::render(&doc).unwrap_err().to_string();
-    assert!(
-        msg.contains("'张' U+5F20") && msg.contains("--font"),
-        "{msg}"
-    );
+    assert!(msg.contains("'张' U+5F20") && msg.contains("--font"), "{msg}");
 
     // A user font that is not a font.
     doc.extra_font = Some(b"not a font at all".to_vec());
@@ -304,11 +252,7 @@ fn unprintable_characters_are_refused_unless_a_font_covers_them() {
         Some(font) => {
             doc.extra_font = Some(font);
             let pdf = sheet::render(&doc).unwrap();
-            assert!(
-                pdf.len() < 200_000,
-                "the CJK font is subset: {} bytes",
-                pdf.len()
-            );
+            assert!(pdf.len() < 200_000, "the CJK font is subset: {} bytes", pdf.len());
             assert_codes_read_back(&doc, &pdf, 300.0);
         }
         None => eprintln!("no CJK font on this machine: skipped the --font half"),
@@ -330,10 +274,7 @@ fn control_characters_are_refused() {
     if let Some(s) = doc.secrets.as_mut() {
         s[0].lines[0] = "abc\u{1b}[31m".into();
     }
-    assert!(matches!(
-        sheet::render(&doc),
-        Err(SheetError::ControlChar { ch: '\u{1b}', .. })
-    ));
+    assert!(matches!(sheet::render(&doc), Err(SheetError::ControlChar { ch: '\u{1b}', .. })));
 }
 
 /// Writes PNGs of sample sheets for a human to look at:
@@ -360,8 +301,7 @@ fn write_pngs() {
         std::fs::write(format!("{dir}/sheet-{name}.pdf"), &pdf).unwrap();
         for (i, (w, h, luma)) in rasterize(&pdf, 100.0).into_iter().enumerate() {
             let img = image::GrayImage::from_raw(w, h, luma).unwrap();
-            img.save(format!("{dir}/sheet-{name}-p{}.png", i + 1))
-                .unwrap();
+            img.save(format!("{dir}/sheet-{name}-p{}.png", i + 1)).unwrap();
         }
     }
 }

@@ -26,15 +26,7 @@ pub fn bin() -> Command {
 /// Encode a manifest into `dir/name.pdf` with a fixed date; returns the PDF path.
 pub fn encode(manifest: &Path, dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
     let out = dir.join(format!("{name}.pdf"));
-    bin()
-        .arg("encode")
-        .arg(manifest)
-        .arg("-o")
-        .arg(&out)
-        .args(["--date", "2026-01-02"])
-        .args(extra)
-        .assert()
-        .success();
+    bin().arg("encode").arg(manifest).arg("-o").arg(&out).args(["--date", "2026-01-02"]).args(extra).assert().success();
     out
 }
 
