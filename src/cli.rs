@@ -33,6 +33,8 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 const ENCODE_EXAMPLES: &str = "\
 Examples:
   paperseed encode samples/exchange.toml -o exchange.pdf
+  paperseed encode --codes github-recovery-codes.txt --label GitHub -o github.pdf
+  paperseed encode --mnemonic - --label \"Hardware wallet\" -o wallet.pdf < words.txt
   paperseed encode samples/bip39.toml -o wallet.pdf --paper letter --no-plaintext
   cat manifest.toml | paperseed encode - -o sheet.pdf --date 2026-01-31
   paperseed encode samples/keyfile.toml -o key.pdf --redundancy 40 --force";
@@ -68,6 +70,38 @@ pub enum Command {
     /// Check that scans of a sheet are still fully readable and match their checksum.
     #[command(after_help = VERIFY_EXAMPLES)]
     Verify(VerifyArgs),
+    /// Build a manifest from authenticator exports, otpauth URIs and backup-code files.
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
+}
+
+const IMPORT_EXAMPLES: &str = "\
+Sources (recognised by their content):
+  - a photo or screenshot of a QR code: a Google Authenticator export, any otpauth:// code,
+    or a Standard SeedQR;
+  - an Aegis plain-text JSON export;
+  - a text file of otpauth:// (or otpauth-migration://) URIs, one per line;
+  - a text file of backup codes, one per line.
+
+Examples:
+  paperseed import export-qr.png -o manifest.toml
+  paperseed import aegis-export.json github-codes.txt -o manifest.toml --title \"My accounts\"
+  paperseed import uris.txt -o - | paperseed encode - -o sheet.pdf";
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Files to import: QR images, Aegis JSON exports, URI lists, backup-code lists.
+    #[arg(required = true, value_name = "SOURCE")]
+    pub sources: Vec<PathBuf>,
+    /// Where to write the manifest (- for stdout).
+    #[arg(short, long, value_name = "OUT.toml|-")]
+    pub output: PathBuf,
+    /// Title of the manifest.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 const RESTORE_EXAMPLES: &str = "\
@@ -138,6 +172,24 @@ pub struct RestoreArgs {
     /// Write embedded files into this folder (created if needed).
     #[arg(long, value_name = "DIR")]
     pub files_to: Option<PathBuf>,
+    /// Also show each authenticator key as a QR code in the terminal, for an app to scan.
+    #[arg(long)]
+    pub qr: bool,
+    /// With --qr: for terminals with light text on a dark background.
+    #[arg(long, requires = "qr")]
+    pub invert: bool,
+    /// Print each authenticator key's current code, to compare with the app.
+    #[arg(long)]
+    pub totp_now: bool,
+    /// With --totp-now: the time to compute codes for (RFC 3339, e.g. 2026-01-31T12:00:00Z).
+    #[arg(long, requires = "totp_now", value_name = "RFC3339")]
+    pub at: Option<String>,
+    /// Write the authenticator keys as labelled QR codes an app can import: a PDF, or PNG files.
+    #[arg(long, value_name = "OUT.pdf|OUT.png")]
+    pub otp_codes: Option<PathBuf>,
+    /// Write each seed phrase as SeedQR (Standard and Compact) codes: a PDF, or PNG files.
+    #[arg(long, value_name = "OUT.pdf|OUT.png")]
+    pub seedqr: Option<PathBuf>,
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
@@ -171,9 +223,27 @@ pub enum EccArg {
 
 #[derive(Args, Debug)]
 pub struct EncodeArgs {
-    /// The manifest (TOML, see samples/), or - to read it from stdin.
-    #[arg(value_name = "MANIFEST|-")]
-    pub manifest: String,
+    /// The manifest (TOML, see samples/), or - to read it from stdin. May be left out when
+    /// quick flags (--codes, --totp, --mnemonic, --note) say what to print.
+    #[arg(value_name = "MANIFEST|-", required_unless_present_any = ["codes", "totp", "mnemonic", "note"])]
+    pub manifest: Option<String>,
+    /// Quick: a text file of backup codes, one per line.
+    #[arg(long, value_name = "FILE")]
+    pub codes: Vec<PathBuf>,
+    /// Quick: an authenticator key: a file or - (stdin) holding an otpauth:// URI, an
+    /// otpauth-migration:// export or a base32 key. A key typed here directly works but is
+    /// visible to other users and kept in shell history.
+    #[arg(long, value_name = "FILE|-|URI_OR_KEY")]
+    pub totp: Vec<String>,
+    /// Quick: a BIP39 seed phrase (or Standard SeedQR digits) from a file, or - for stdin.
+    #[arg(long, value_name = "FILE|-")]
+    pub mnemonic: Option<String>,
+    /// Quick: a note to print (emergency contact, account id, instructions).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Vec<String>,
+    /// Quick: the label of the secrets given with quick flags.
+    #[arg(long, value_name = "TEXT")]
+    pub label: Option<String>,
     /// Where to write the PDF.
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: PathBuf,
@@ -210,6 +280,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Encode(args) => encode(args, cli.quiet),
         Command::Restore(args) => crate::read::restore(args, cli.quiet),
         Command::Verify(args) => crate::read::verify(args, cli.quiet),
+        Command::Import(args) => crate::accounts::import(args, cli.quiet),
     }
 }
 
@@ -220,7 +291,7 @@ pub fn note(quiet: bool, msg: impl AsRef<str>) {
 }
 
 /// Read a file or stdin (`-`), with a bound on the size.
-fn read_input(name: &str, limit: u64) -> Result<Vec<u8>> {
+pub fn read_input(name: &str, limit: u64) -> Result<Vec<u8>> {
     let mut data = Vec::new();
     if name == "-" {
         std::io::stdin().lock().take(limit + 1).read_to_end(&mut data).context("cannot read stdin")?;
@@ -282,15 +353,28 @@ pub fn write_atomic(path: &Path, data: &[u8], force: bool) -> Result<()> {
 }
 
 fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
-    let text = read_input(&args.manifest, 1 << 20)?;
-    let text = String::from_utf8(text).map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", args.manifest))?;
-    let base_dir = if args.manifest == "-" {
-        PathBuf::from(".")
-    } else {
-        Path::new(&args.manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    let mut backup = match &args.manifest {
+        Some(manifest) => {
+            let text = read_input(manifest, 1 << 20)?;
+            let text = String::from_utf8(text).map_err(|_| anyhow::anyhow!("{manifest} is not UTF-8 text"))?;
+            let base_dir = if manifest == "-" {
+                PathBuf::from(".")
+            } else {
+                Path::new(manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+            };
+            paperseed::secret::manifest::parse(&text, &base_dir)
+                .with_context(|| format!("in manifest {}", if manifest == "-" { "(stdin)" } else { manifest }))?
+        }
+        None => paperseed::secret::Backup { title: String::new(), secrets: Vec::new() },
     };
-    let mut backup = paperseed::secret::manifest::parse(&text, &base_dir)
-        .with_context(|| format!("in manifest {}", if args.manifest == "-" { "(stdin)" } else { &args.manifest }))?;
+    let quick = crate::accounts::quick_secrets(&args, quiet)?;
+    if backup.title.is_empty() {
+        backup.title = args.label.clone().unwrap_or_else(|| paperseed::secret::manifest::DEFAULT_TITLE.to_string());
+    }
+    backup.secrets.extend(quick);
+    for w in backup.warnings() {
+        note(quiet, format!("warning: {w}"));
+    }
     if let Some(t) = args.title {
         backup.title = t.trim().to_string();
     }

@@ -1,5 +1,6 @@
 //! The `paperseed` binary: parse arguments, run, map errors to exit codes.
 
+mod accounts;
 mod cli;
 mod read;
 

@@ -96,7 +96,8 @@ fn scan_inputs(args: &ScanArgs, quiet: bool) -> Result<Scanned, Failure> {
     let mut report = restore::assemble(&found);
     let kept: u64 = pages.iter().map(|p| u64::from(p.image.width()) * u64::from(p.image.height())).sum();
     if !all_restored(&report) && first != Effort::Thorough && kept <= KEEP_PIXELS {
-        note(quiet, "Some codes are missing; looking harder (this can take a while)…");
+        let why = if report.sets.is_empty() { "No paperseed code found yet" } else { "Some codes are missing" };
+        note(quiet, format!("{why}; looking harder (this can take a while)…"));
         let mut progress = Progress::new(quiet, pages.len());
         for page in &pages {
             progress.step(&page.source);
@@ -180,10 +181,10 @@ fn safe_file_name(name: &str) -> Option<&str> {
     }
 }
 
-fn write_files(restored: &[(SetReport, Restored)], dir: &Path, force: bool, quiet: bool) -> Result<(), Failure> {
+fn write_files(backups: &[&paperseed::secret::Backup], dir: &Path, force: bool, quiet: bool) -> Result<(), Failure> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    for (_, r) in restored {
-        for s in &r.backup.secrets {
+    for backup in backups {
+        for s in &backup.secrets {
             if let Secret::File { name, data, .. } = s {
                 let safe = safe_file_name(name).ok_or_else(|| {
                     anyhow!("the embedded file name {name:?} is not a plain file name; refusing to write it")
@@ -209,13 +210,33 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
             let ids: Vec<String> = scanned.report.sets.iter().map(|s| s.set.short_id()).collect();
             return Err(not_restorable(format!("no backup matches --set {choice}; found sets {}", ids.join(", "))));
         }
+        // Not a paperseed sheet: perhaps a SeedQR code.
+        if let Some(backup) = crate::accounts::seedqr_backup(&scanned.found) {
+            let fingerprint = Fingerprint::of(&paperseed::format::payload::encode(&backup));
+            let entry = Entry {
+                set_id: None,
+                status: "read from SeedQR codes (they carry no checksum)".into(),
+                restored: Restored { backup, fingerprint },
+            };
+            return emit(&args, format, vec![entry], Vec::new(), quiet);
+        }
         return Err(nothing_found(&scanned));
     }
     let mut restored = Vec::new();
     let mut failures = Vec::new();
     for set in sets {
         match restore::decode(set) {
-            Some(Ok(r)) => restored.push((set.clone(), r)),
+            Some(Ok(r)) => restored.push(Entry {
+                set_id: Some(set.set.short_id()),
+                status: format!(
+                    "{} of {} codes read, any {} restore; checksum OK; fingerprint {}",
+                    set.have(),
+                    set.set.n,
+                    set.set.k,
+                    r.fingerprint
+                ),
+                restored: r,
+            }),
             Some(Err(e)) => failures.push(format!("set {}: the checksum matches but {e}", set.set.short_id())),
             None => failures.push(set_failure(set)),
         }
@@ -226,48 +247,74 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
     if restored.is_empty() {
         return Err(not_restorable(format!("nothing could be restored from {} page(s)", scanned.pages)));
     }
+    emit(&args, format, restored, failures, quiet)
+}
+
+/// One restored backup and how it was found.
+struct Entry {
+    set_id: Option<String>,
+    status: String,
+    restored: Restored,
+}
+
+/// Print or write the restored backups, and everything asked for alongside.
+fn emit(
+    args: &RestoreArgs,
+    format: OutputFormat,
+    restored: Vec<Entry>,
+    failures: Vec<String>,
+    quiet: bool,
+) -> Result<(), Failure> {
     if restored.len() > 1 && format != OutputFormat::Text {
         let list: Vec<String> = restored
             .iter()
-            .map(|(s, r)| format!("{} ({:?}, {})", s.set.short_id(), r.backup.title, r.fingerprint))
+            .map(|e| {
+                format!(
+                    "{} ({:?}, {})",
+                    e.set_id.as_deref().unwrap_or("-"),
+                    e.restored.backup.title,
+                    e.restored.fingerprint
+                )
+            })
             .collect();
         return Err(anyhow!("{} backups were found: {}; choose one with --set", restored.len(), list.join("; ")).into());
     }
     let mut out = String::new();
-    for (i, (set, r)) in restored.iter().enumerate() {
-        let status = format!(
-            "{} of {} codes read, any {} restore; checksum OK; fingerprint {}",
-            set.have(),
-            set.set.n,
-            set.set.k,
-            r.fingerprint
-        );
+    for (i, entry) in restored.iter().enumerate() {
+        let r = &entry.restored;
         match format {
             OutputFormat::Text => {
                 if i > 0 {
                     out.push('\n');
                 }
-                out.push_str(&format!(
-                    "{}\nFingerprint {} (set {})\n\n",
-                    r.backup.title,
-                    r.fingerprint,
-                    set.set.short_id()
-                ));
+                match &entry.set_id {
+                    Some(id) => {
+                        out.push_str(&format!("{}\nFingerprint {} (set {id})\n\n", r.backup.title, r.fingerprint))
+                    }
+                    None => out.push_str(&format!("{} (not a paperseed sheet: no checksum)\n\n", r.backup.title)),
+                }
                 out.push_str(&export::to_text(&r.backup));
             }
             OutputFormat::Json => {
                 let mut v = export::to_json(&r.backup);
                 v["fingerprint"] = json!(r.fingerprint.to_string());
-                v["set"] = json!(set.set.short_id());
+                v["set"] = json!(entry.set_id);
                 out.push_str(&serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
                 out.push('\n');
             }
             OutputFormat::Toml => out.push_str(&manifest::to_toml(&r.backup)),
         }
-        note(quiet, format!("Restored {:?}: {status}.", r.backup.title));
+        note(quiet, format!("Restored {:?}: {}.", r.backup.title, entry.status));
     }
+    let backups: Vec<&paperseed::secret::Backup> = restored.iter().map(|e| &e.restored.backup).collect();
+    if format == OutputFormat::Text {
+        out.push_str(&crate::accounts::extras_text(&backups, args)?);
+    } else if args.qr || args.totp_now {
+        note(quiet, "note: --qr and --totp-now print only with the text format");
+    }
+    crate::accounts::write_exports(&backups, args, quiet)?;
     if let Some(dir) = &args.files_to {
-        write_files(&restored, dir, args.force, quiet)?;
+        write_files(&backups, dir, args.force, quiet)?;
     }
     match &args.output {
         Some(path) if path.as_os_str() != "-" => {

@@ -11,6 +11,8 @@ use crate::secret::Backup;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located {
     pub text: String,
+    /// The raw data bytes of the symbol.
+    pub bytes: Vec<u8>,
     /// e.g. `scan.pdf page 2, top left`.
     pub place: String,
 }
@@ -36,7 +38,7 @@ pub fn scan_page(page: &Page, opts: &DetectOptions) -> Vec<Located> {
         .map(|c| {
             let cx = c.corners.iter().map(|p| p.0).sum::<f32>() / 4.0;
             let cy = c.corners.iter().map(|p| p.1).sum::<f32>() / 4.0;
-            Located { place: format!("{}, {}", page.source, region(cx, cy, w, h)), text: c.text }
+            Located { place: format!("{}, {}", page.source, region(cx, cy, w, h)), text: c.text, bytes: c.bytes }
         })
         .collect()
 }

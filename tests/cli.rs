@@ -296,6 +296,7 @@ fn help_matches_the_golden_files() {
         (vec!["encode", "--help"], "encode-help.txt"),
         (vec!["restore", "--help"], "restore-help.txt"),
         (vec!["verify", "--help"], "verify-help.txt"),
+        (vec!["import", "--help"], "import-help.txt"),
     ] {
         let out = bin().args(&args).env("COLUMNS", "100").output().unwrap();
         assert!(out.status.success());

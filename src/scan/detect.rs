@@ -71,6 +71,9 @@ pub struct DetectOptions {
 pub struct FoundCode {
     /// The decoded text (bytes converted as ZXing does: UTF-8, Shift_JIS or ISO-8859-1).
     pub text: String,
+    /// The symbol's data bytes as decoded (before any character-set
+    /// guessing): what binary payloads such as CompactSeedQR need.
+    pub bytes: Vec<u8>,
     /// Corners of the symbol (without quiet zone) in page pixel coordinates:
     /// top-left, top-right, bottom-right, bottom-left as the symbol reads
     /// (estimated from the finder patterns).
@@ -115,6 +118,7 @@ pub fn find_codes(page: &GrayImage, opts: &DetectOptions) -> Vec<FoundCode> {
 /// Decoded symbol in the coordinates of the image it was decoded from.
 struct Hit {
     text: String,
+    bytes: Vec<u8>,
     corners: [(f32, f32); 4],
     module: f32,
 }
@@ -261,7 +265,7 @@ impl Search<'_> {
             self.seen.insert(hit.text.clone());
             let corners = hit.corners.map(|c| frame.to_page(c));
             self.modules.push(hit.module / frame.scale);
-            self.found.push(FoundCode { text: hit.text, corners });
+            self.found.push(FoundCode { text: hit.text, bytes: hit.bytes, corners });
             added += 1;
         }
         for (p, module) in decoded.loose {
@@ -681,10 +685,10 @@ fn decode_image(img: &GrayImage) -> Decoded {
         }
         let decoded = catch_unwind(AssertUnwindSafe(|| {
             let detected = SampleQR(bits, &set).ok()?;
-            let text = decode_bits(detected.getBits())?;
+            let (text, bytes) = decode_bits(detected.getBits())?;
             let (corners, module) =
                 corners_from_finders(point(set.tl.p), point(set.tr.p), point(set.bl.p), detected.getBits().width());
-            Some(Hit { text, corners, module })
+            Some(Hit { text, bytes, corners, module })
         }));
         if let Ok(Some(hit)) = decoded {
             used.extend([set.bl, set.tl, set.tr]);
@@ -696,14 +700,14 @@ fn decode_image(img: &GrayImage) -> Decoded {
     let decoded = catch_unwind(AssertUnwindSafe(|| {
         let hints = DecodeHints { TryHarder: Some(true), ..DecodeHints::default() };
         let detected = rxing::qrcode::detector::Detector::new(bits).detect_with_hints(&hints).ok()?;
-        let text = decode_bits(detected.getBits())?;
+        let (text, bytes) = decode_bits(detected.getBits())?;
         // Result points: bottom-left, top-left, top-right finder centres.
         let p = detected.getPoints();
         if p.len() < 3 {
             return None;
         }
         let (corners, module) = corners_from_finders(point(p[1]), point(p[2]), point(p[0]), detected.getBits().width());
-        Some(Hit { text, corners, module })
+        Some(Hit { text, bytes, corners, module })
     }));
     if let Ok(Some(hit)) = decoded {
         push_unique(&mut out.hits, hit);
@@ -722,12 +726,13 @@ fn point(p: Point) -> (f32, f32) {
 }
 
 /// Decode a sampled module grid; `None` unless the error correction succeeded.
-fn decode_bits(bits: &BitMatrix) -> Option<String> {
+fn decode_bits(bits: &BitMatrix) -> Option<(String, Vec<u8>)> {
     let result = Decode(bits).ok()?;
     if !result.isValid() {
         return None;
     }
-    Some(bytes_to_text(result.content().bytes()))
+    let bytes = result.content().bytes().to_vec();
+    Some((bytes_to_text(&bytes), bytes))
 }
 
 /// Symbol corners (TL, TR, BR, BL) and module size from the three

@@ -83,7 +83,7 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
         })?;
         let label = t.get("label").and_then(Value::as_str).unwrap_or("").trim().to_string();
         let err = |message: String| ManifestError::Secret { index: i + 1, label: label.clone(), message };
-        out.push(parse_secret(t, &label, base_dir).map_err(err)?);
+        out.extend(parse_secret(t, &label, base_dir).map_err(err)?);
     }
     let backup = Backup { title, secrets: out };
     backup.validate()?;
@@ -111,7 +111,32 @@ fn get_int(t: &Table, key: &str) -> Result<Option<i64>, String> {
     }
 }
 
-fn parse_secret(t: &Table, label: &str, base_dir: &Path) -> Result<Secret, String> {
+/// One manifest entry; a Google Authenticator export (`uri =
+/// "otpauth-migration://..."`) expands into one secret per account.
+fn parse_secret(t: &Table, label: &str, base_dir: &Path) -> Result<Vec<Secret>, String> {
+    if let Some(uri) = get_str(t, "uri")?
+        && super::migration::is_migration_uri(uri)
+    {
+        let kind = need_str(t, "type")?;
+        if kind != "totp" && kind != "hotp" {
+            return Err(format!("an otpauth-migration:// export belongs in a totp secret, not {kind}"));
+        }
+        if let Some(bad) = t.keys().find(|k| !["type", "label", "uri"].contains(&k.as_str())) {
+            return Err(format!(
+                "`{bad}` cannot be combined with an otpauth-migration:// export (it holds several accounts)"
+            ));
+        }
+        let migration = super::migration::parse_uri(uri).map_err(|e| format!("`uri`: {e}"))?;
+        return Ok(migration
+            .keys
+            .into_iter()
+            .map(|key| Secret::Otp { label: format!("{label}: {}", crate::import::otp_label(&key)), key })
+            .collect());
+    }
+    parse_one(t, label, base_dir).map(|s| vec![s])
+}
+
+fn parse_one(t: &Table, label: &str, base_dir: &Path) -> Result<Secret, String> {
     let kind = need_str(t, "type").map_err(|_| format!("missing `type` (one of {TYPES})"))?;
     let allowed = allowed_fields(kind).ok_or_else(|| format!("unknown type {kind:?} (one of {TYPES})"))?;
     if let Some(bad) = t.keys().find(|k| !allowed.contains(&k.as_str())) {

@@ -144,7 +144,7 @@ pub fn columns(items: &[String], width: usize) -> Vec<String> {
                     }
                 }
             }
-            line
+            line.trim_end().to_string()
         })
         .collect()
 }
@@ -181,6 +181,34 @@ pub fn check_long_text(what: &str, s: &str) -> Result<(), String> {
 }
 
 impl Backup {
+    /// Things that are allowed but probably mistakes: a backup code listed
+    /// twice, the same authenticator key in two secrets.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, s) in self.secrets.iter().enumerate() {
+            if let Secret::BackupCodes { label, codes } = s {
+                for (j, c) in codes.iter().enumerate() {
+                    if let Some(first) = codes[..j].iter().position(|d| d == c) {
+                        out.push(format!(
+                            "secret {} ({label:?}): code {} repeats code {} ({c})",
+                            i + 1,
+                            j + 1,
+                            first + 1
+                        ));
+                    }
+                }
+            }
+            if let Secret::Otp { label, key } = s {
+                let earlier =
+                    self.secrets[..i].iter().position(|t| matches!(t, Secret::Otp { key: k, .. } if k.key == key.key));
+                if let Some(e) = earlier {
+                    out.push(format!("secret {} ({label:?}) has the same key as secret {}", i + 1, e + 1));
+                }
+            }
+        }
+        out
+    }
+
     /// Validate every secret (used for restored payloads too, which must obey
     /// the same rules as manifests). Errors name the secret.
     pub fn validate(&self) -> Result<(), manifest::ManifestError> {
@@ -238,6 +266,15 @@ mod tests {
         let items: Vec<String> = (1..=5).map(|i| format!("{i}. x")).collect();
         assert_eq!(columns(&items, 20), vec!["1. x   4. x", "2. x   5. x", "3. x"]);
         assert_eq!(columns(&items, 5).len(), 5);
+    }
+
+    #[test]
+    fn warnings_name_duplicates() {
+        let b = Backup {
+            title: "t".into(),
+            secrets: vec![Secret::BackupCodes { label: "x".into(), codes: vec!["1".into(), "2".into(), "1".into()] }],
+        };
+        assert_eq!(b.warnings(), vec!["secret 1 (\"x\"): code 3 repeats code 1 (1)"]);
     }
 
     #[test]

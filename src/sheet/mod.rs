@@ -13,6 +13,7 @@
 //! the top-left corner of each page).
 
 pub mod fonts;
+pub mod gallery;
 pub mod geometry;
 pub mod layout;
 pub mod pdf;
