@@ -144,6 +144,10 @@ pub struct ScanArgs {
     /// Also mention QR codes that are not paperseed's.
     #[arg(short, long)]
     pub verbose: bool,
+    /// For encrypted sheets: read the passphrase from the first line of this file, or - for
+    /// stdin (otherwise it is asked for in the terminal, only when needed).
+    #[arg(long, value_name = "FILE|-")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -244,6 +248,23 @@ pub struct EncodeArgs {
     /// Quick: the label of the secrets given with quick flags.
     #[arg(long, value_name = "TEXT")]
     pub label: Option<String>,
+    /// Encrypt the secrets with a passphrase, asked twice without echo (age, scrypt). The sheet
+    /// then shows no secret in clear.
+    #[arg(long)]
+    pub passphrase: bool,
+    /// Like --passphrase, reading the passphrase from the first line of a file, or - for stdin.
+    #[arg(long, value_name = "FILE|-", conflicts_with = "passphrase")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Split into N share sheets, any K of which restore (e.g. 2/3): writes OUT's name with
+    /// .share1.pdf ... .shareN.pdf. One sheet alone reveals nothing.
+    #[arg(long, value_name = "K/N")]
+    pub shares: Option<String>,
+    /// With --shares: who keeps each share, comma-separated (e.g. "spouse,parents,attorney").
+    #[arg(long, value_name = "NAMES", requires = "shares")]
+    pub holders: Option<String>,
+    /// scrypt work factor (log2 N) for --passphrase; lower is faster and weaker (tests only).
+    #[arg(long, hide = true)]
+    pub scrypt_work_factor: Option<u8>,
     /// Where to write the PDF.
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: PathBuf,
@@ -375,7 +396,7 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
     for w in backup.warnings() {
         note(quiet, format!("warning: {w}"));
     }
-    if let Some(t) = args.title {
+    if let Some(t) = &args.title {
         backup.title = t.trim().to_string();
     }
     let extra_font = match &args.font {
@@ -401,6 +422,9 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
         }),
         extra_font,
     };
+    if args.passphrase || args.passphrase_file.is_some() || args.shares.is_some() {
+        return crate::locks::encode_protected(&args, &backup, &opts, quiet);
+    }
     let out = paperseed::encode(&backup, &opts)?;
     write_atomic(&args.output, &out.pdf, args.force)?;
     note(

@@ -18,6 +18,7 @@ pub mod assemble;
 pub mod format;
 pub mod import;
 pub mod plan;
+pub mod protect;
 pub mod restore;
 pub mod scan;
 pub mod secret;
@@ -44,6 +45,8 @@ pub enum Error {
     Sheet(#[from] sheet::SheetError),
     #[error("a code does not fit a QR symbol at level {0}; this is a bug in paperseed's planning")]
     Symbol(char),
+    #[error(transparent)]
+    Protect(#[from] protect::ProtectError),
 }
 
 /// Options of [`encode`].
@@ -73,25 +76,107 @@ pub struct Encoded {
     pub frames: Vec<String>,
 }
 
-/// Cut a payload into frames per `plan`.
-pub fn frames(payload: &[u8], plan: &plan::Plan) -> Result<Vec<Frame>, Error> {
+/// Cut carried bytes of `kind` into frames per `plan`.
+pub fn frames_of(kind: PayloadKind, carried: &[u8], plan: &plan::Plan) -> Result<Vec<Frame>, Error> {
     let set = SetKey {
-        kind: PayloadKind::Sheet,
+        kind,
         k: plan.k as u8,
         n: plan.n as u8,
-        payload_len: payload.len() as u32,
-        checksum: format::checksum(payload),
+        payload_len: carried.len() as u32,
+        checksum: format::checksum(carried),
     };
-    let shards = shard::split(payload, plan.k, plan.n)?;
+    let shards = shard::split(carried, plan.k, plan.n)?;
     Ok(shards.into_iter().enumerate().map(|(i, shard)| Frame { set, index: i as u8, shard }).collect())
+}
+
+/// Cut a plain sheet payload into frames per `plan`.
+pub fn frames(payload: &[u8], plan: &plan::Plan) -> Result<Vec<Frame>, Error> {
+    frames_of(PayloadKind::Sheet, payload, plan)
 }
 
 /// Turn a backup into a printable PDF sheet.
 pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
     backup.validate()?;
     let payload = format::payload::encode(backup);
-    let plan = plan::plan(payload.len(), opts.redundancy, opts.ecc)?;
-    let frames = frames(&payload, &plan)?;
+    render_sheet(backup, PayloadKind::Sheet, &payload, opts, !opts.no_plaintext, Vec::new())
+}
+
+/// How a protected sheet is locked (see FORMAT.md §10).
+#[derive(Default)]
+pub struct Protection {
+    /// Encrypt the payload to this passphrase (age, scrypt).
+    pub passphrase: Option<protect::SecretString>,
+    /// scrypt work factor (log2 N); `None`: age's default (about a second).
+    pub work_factor: Option<u8>,
+    /// Split into shares: any `k` of `n`, with the holders' names (empty, or `n` names).
+    pub shares: Option<(u8, u8, Vec<String>)>,
+}
+
+/// One protected sheet: a PDF, and for shares its number and holder.
+#[derive(Debug, Clone)]
+pub struct ProtectedSheet {
+    pub sheet: Encoded,
+    /// Share number (1-based) and holder, for share sheets.
+    pub share: Option<(u8, Option<String>)>,
+    /// The split's code, common to all its shares.
+    pub split_code: Option<String>,
+}
+
+/// Turn a backup into passphrase-encrypted and/or share sheets.
+pub fn encode_protected(
+    backup: &Backup,
+    opts: &EncodeOptions,
+    protection: &Protection,
+) -> Result<Vec<ProtectedSheet>, Error> {
+    backup.validate()?;
+    let payload = format::payload::encode(backup);
+    let (inner, inner_kind, notices) = match &protection.passphrase {
+        Some(pass) => (
+            protect::passphrase::encrypt(&payload, pass, protection.work_factor)?,
+            protect::shares::InnerKind::Age,
+            vec![
+                "ENCRYPTED: the secrets on this sheet are locked with a passphrase, which is not printed. paperseed asks for it when restoring; the payload is a standard age file that any age tool can decrypt.".to_string(),
+                "Passphrase hint (write by hand, never the passphrase itself): ____________________________".to_string(),
+            ],
+        ),
+        None => (payload.clone(), protect::shares::InnerKind::Sheet, Vec::new()),
+    };
+    let Some((k, n, holders)) = &protection.shares else {
+        let sheet = render_sheet(backup, PayloadKind::Encrypted, &inner, opts, false, notices)?;
+        return Ok(vec![ProtectedSheet { sheet, share: None, split_code: None }]);
+    };
+    let shares = protect::shares::split(&inner, inner_kind, *k, *n, holders)?;
+    let mut out = Vec::new();
+    for bytes in shares {
+        let info = protect::shares::parse_share(&bytes)?;
+        let holder = info.holder_of(info.x);
+        let mut share_notices = vec![format!(
+            "SHARE {} OF {}: any {} of the {} share sheets together restore the secrets.{} This sheet alone reveals nothing about them. Split {}: every share of this split shows the same code.",
+            info.x,
+            info.n,
+            info.k,
+            info.n,
+            holder.as_deref().map(|h| format!(" Holder: {h}.")).unwrap_or_default(),
+            info.split_code()
+        )];
+        share_notices.extend(notices.iter().cloned());
+        let sheet = render_sheet(backup, PayloadKind::Share, &bytes, opts, false, share_notices)?;
+        out.push(ProtectedSheet { sheet, share: Some((info.x, holder)), split_code: Some(info.split_code()) });
+    }
+    Ok(out)
+}
+
+/// Lay out and render one sheet carrying `carried` bytes of `kind`.
+fn render_sheet(
+    backup: &Backup,
+    kind: PayloadKind,
+    carried: &[u8],
+    opts: &EncodeOptions,
+    show_secrets: bool,
+    notices: Vec<String>,
+) -> Result<Encoded, Error> {
+    let plan = plan::plan(carried.len(), opts.redundancy, opts.ecc)?;
+    let frames = frames_of(kind, carried, &plan)?;
     let codes = frames
         .iter()
         .map(|f| {
@@ -100,8 +185,8 @@ pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
             Ok(CodeBlock { index: f.index as usize, text, symbol })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let fingerprint = Fingerprint::of(&payload);
-    let secrets = (!opts.no_plaintext).then(|| {
+    let fingerprint = Fingerprint::of(carried);
+    let secrets = show_secrets.then(|| {
         backup
             .secrets
             .iter()
@@ -123,8 +208,8 @@ pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
         k: plan.k,
         n: plan.n,
         ecc: plan.ecc,
-        payload_len: payload.len(),
-        notices: Vec::new(),
+        payload_len: carried.len(),
+        notices,
         extra_font: opts.extra_font.clone(),
     };
     let pdf = sheet::render(&doc)?;
@@ -132,7 +217,7 @@ pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
         pdf,
         fingerprint,
         plan,
-        payload_len: payload.len(),
+        payload_len: carried.len(),
         frames: frames.iter().map(Frame::to_text).collect(),
     })
 }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod cli;
+mod locks;
 mod read;
 
 use clap::Parser;

@@ -8,7 +8,8 @@ use anyhow::{Context, anyhow};
 use serde_json::json;
 
 use paperseed::assemble::{Outcome, Report, SetReport};
-use paperseed::format::Fingerprint;
+use paperseed::format::{Fingerprint, PayloadKind};
+use paperseed::protect;
 use paperseed::restore::{self, Located, Restored};
 use paperseed::scan::{self, DetectOptions, Effort, Limits, Page};
 use paperseed::secret::{Secret, export, manifest};
@@ -224,21 +225,68 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
     }
     let mut restored = Vec::new();
     let mut failures = Vec::new();
+    let mut passphrase = crate::locks::PassphraseSource::new(args.scan.passphrase_file.as_deref());
+    let mut share_payloads: Vec<Vec<u8>> = Vec::new();
     for set in sets {
-        match restore::decode(set) {
-            Some(Ok(r)) => restored.push(Entry {
+        let Outcome::Restored { payload: carried, .. } = &set.outcome else {
+            failures.push(set_failure(set));
+            continue;
+        };
+        let status = format!(
+            "{} of {} codes read, any {} restore; checksum OK; fingerprint {}",
+            set.have(),
+            set.set.n,
+            set.set.k,
+            Fingerprint::of(carried)
+        );
+        let plain = match set.set.kind {
+            PayloadKind::Sheet => carried.clone(),
+            PayloadKind::Encrypted => passphrase.decrypt(carried)?,
+            PayloadKind::Share => {
+                share_payloads.push(carried.clone());
+                continue;
+            }
+        };
+        match paperseed::format::payload::decode(&plain) {
+            Ok(backup) => restored.push(Entry {
                 set_id: Some(set.set.short_id()),
-                status: format!(
-                    "{} of {} codes read, any {} restore; checksum OK; fingerprint {}",
-                    set.have(),
-                    set.set.n,
-                    set.set.k,
-                    r.fingerprint
-                ),
-                restored: r,
+                status,
+                restored: Restored { backup, fingerprint: Fingerprint::of(carried) },
             }),
-            Some(Err(e)) => failures.push(format!("set {}: the checksum matches but {e}", set.set.short_id())),
-            None => failures.push(set_failure(set)),
+            Err(e) => failures.push(format!("set {}: the checksum matches but {e}", set.set.short_id())),
+        }
+    }
+    if !share_payloads.is_empty() {
+        match protect::shares::group(&share_payloads) {
+            Err(e) => failures.push(format!("shares: {e}")),
+            Ok(groups) => {
+                for g in groups {
+                    let combined = match g.combine() {
+                        Ok(c) => c,
+                        Err(e) => {
+                            failures.push(format!("split {}: {e}", g.code()));
+                            continue;
+                        }
+                    };
+                    let plain = match combined.inner_kind {
+                        protect::shares::InnerKind::Sheet => combined.payload.to_vec(),
+                        protect::shares::InnerKind::Age => passphrase.decrypt(&combined.payload)?,
+                    };
+                    match paperseed::format::payload::decode(&plain) {
+                        Ok(backup) => restored.push(Entry {
+                            set_id: Some(format!("split {}", g.code())),
+                            status: format!(
+                                "shares {} of {} combined (any {} restore)",
+                                combined.used.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
+                                combined.n,
+                                combined.k
+                            ),
+                            restored: Restored { fingerprint: Fingerprint::of(&plain), backup },
+                        }),
+                        Err(e) => failures.push(format!("split {}: the shares combine but {e}", g.code())),
+                    }
+                }
+            }
         }
     }
     for f in &failures {
@@ -332,6 +380,59 @@ fn emit(
     }
 }
 
+/// What `verify` could check of a set's contents.
+struct ContentCheck {
+    title: Option<String>,
+    /// Nothing wrong was found (contents not checked count as fine).
+    ok: bool,
+    /// A remark for the report.
+    note: Option<String>,
+}
+
+fn check_content(set: &SetReport, passphrase_file: Option<&Path>) -> Result<ContentCheck, Failure> {
+    let Outcome::Restored { payload: carried, .. } = &set.outcome else {
+        return Ok(ContentCheck { title: None, ok: false, note: None });
+    };
+    let decode = |plain: &[u8]| match paperseed::format::payload::decode(plain) {
+        Ok(b) => ContentCheck { title: Some(b.title), ok: true, note: None },
+        Err(e) => ContentCheck { title: None, ok: false, note: Some(format!("damaged: {e}")) },
+    };
+    Ok(match set.set.kind {
+        PayloadKind::Sheet => decode(carried),
+        PayloadKind::Encrypted => match passphrase_file {
+            Some(_) => {
+                let mut source = crate::locks::PassphraseSource::new(passphrase_file);
+                let mut c = decode(&source.decrypt(carried)?);
+                c.note = c.note.or(Some("encrypted; decrypted with the passphrase and checked".into()));
+                c
+            }
+            None => ContentCheck {
+                title: None,
+                ok: true,
+                note: Some(
+                    "encrypted: the codes and their checksum are intact, the contents were not checked (give --passphrase-file to check them too)".into(),
+                ),
+            },
+        },
+        PayloadKind::Share => match protect::shares::parse_share(carried) {
+            Ok(info) => ContentCheck {
+                title: None,
+                ok: true,
+                note: Some(format!(
+                    "share {} of {} (any {} restore){}, split {}; this share is intact; {} more share(s) are needed to restore",
+                    info.x,
+                    info.n,
+                    info.k,
+                    info.holder.as_deref().map(|h| format!(", holder: {h}")).unwrap_or_default(),
+                    info.split_code(),
+                    info.more_needed()
+                )),
+            },
+            Err(e) => ContentCheck { title: None, ok: false, note: Some(format!("damaged share: {e}")) },
+        },
+    })
+}
+
 pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
     let expect = match &args.expect {
         Some(e) => Some(
@@ -358,24 +459,21 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
     for set in sets {
         let (k, n) = (set.set.k as usize, set.set.n as usize);
         let have = set.have();
-        let decoded = restore::decode(set);
+        let content = check_content(set, args.scan.passphrase_file.as_deref())?;
         let bad: Vec<u8> = match &set.outcome {
             Outcome::Restored { bad_shards, .. } => bad_shards.clone(),
             _ => Vec::new(),
         };
         let checksum_ok = matches!(set.outcome, Outcome::Restored { .. });
         let readable = have - bad.len();
-        let title = match &decoded {
-            Some(Ok(r)) => Some(r.backup.title.clone()),
-            _ => None,
-        };
+        let title = content.title.clone();
         let fingerprint = set.fingerprint();
         let expect_ok = match (expect, fingerprint) {
             (Some(e), Some(f)) => Some(e == f),
             (Some(_), None) => Some(false),
             (None, _) => None,
         };
-        let payload_ok = matches!(decoded, Some(Ok(_)));
+        let payload_ok = content.ok;
         let ok = checksum_ok && payload_ok && expect_ok != Some(false);
         all_ok &= ok;
         let codes: Vec<serde_json::Value> = (0..set.set.n)
@@ -395,7 +493,7 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
                 "readable": readable, "needed": k, "may_still_lose": readable.saturating_sub(k),
                 "checksum_ok": checksum_ok, "payload_ok": payload_ok,
                 "fingerprint": fingerprint.map(|f| f.to_string()),
-                "expect_matches": expect_ok, "intact": ok, "codes": codes,
+                "expect_matches": expect_ok, "intact": ok, "codes": codes, "contents": content.note,
             }));
             continue;
         }
@@ -405,7 +503,7 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
             let places =
                 c["where"].as_array().map(|a| a.iter().filter_map(|p| p.as_str()).collect::<Vec<_>>().join("; "));
             text.push_str(&format!(
-                "  {:>4}  {:<9}  {}\n",
+                "  {:>5}  {:<9}  {}\n",
                 format!("{}/{n}", c["code"]),
                 c["status"].as_str().unwrap_or(""),
                 places.unwrap_or_default()
@@ -417,14 +515,15 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
             format!("{readable} of {n} codes readable, {k} needed: {} more must be read to restore", k - readable)
         };
         text.push_str(&format!("  {margin}.\n"));
-        text.push_str(&match (&set.outcome, &decoded) {
-            (Outcome::Restored { .. }, Some(Ok(_))) => {
-                "  Checksum: OK (the rebuilt payload matches its BLAKE3 checksum).\n".to_string()
+        text.push_str(&match &set.outcome {
+            Outcome::Restored { .. } => {
+                let mut t = "  Checksum: OK (the rebuilt payload matches its BLAKE3 checksum).\n".to_string();
+                if let Some(note) = &content.note {
+                    t.push_str(&format!("  Contents: {note}\n"));
+                }
+                t
             }
-            (Outcome::Restored { .. }, Some(Err(e))) => format!("  Checksum: OK, but {e}.\n"),
-            (Outcome::Mismatch { .. }, _) => {
-                "  Checksum: MISMATCH: no combination of the codes read matches.\n".to_string()
-            }
+            Outcome::Mismatch { .. } => "  Checksum: MISMATCH: no combination of the codes read matches.\n".to_string(),
             _ => "  Checksum: not checked (not enough codes).\n".to_string(),
         });
         if !bad.is_empty() {

@@ -43,19 +43,27 @@ pub fn prefix() -> String {
 /// What the payload bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PayloadKind {
-    /// A deterministic-CBOR sheet payload (docs/FORMAT.md §Payload).
+    /// A deterministic-CBOR sheet payload (docs/FORMAT.md §1).
     Sheet,
+    /// An age file encrypting a sheet payload to a passphrase (FORMAT.md §10).
+    Encrypted,
+    /// One share of a K-of-N split (FORMAT.md §10).
+    Share,
 }
 
 impl PayloadKind {
     pub fn code(self) -> u8 {
         match self {
             PayloadKind::Sheet => 1,
+            PayloadKind::Encrypted => 2,
+            PayloadKind::Share => 3,
         }
     }
     pub fn from_code(code: u8) -> Option<PayloadKind> {
         match code {
             1 => Some(PayloadKind::Sheet),
+            2 => Some(PayloadKind::Encrypted),
+            3 => Some(PayloadKind::Share),
             _ => None,
         }
     }

@@ -8,7 +8,7 @@ use super::layout::{Block, Column, Span, Style, Table, rich};
 
 /// Printed instead of the secrets when `--no-plaintext` was given.
 pub const NO_PLAINTEXT: &str =
-    "The secrets are not printed in clear on this sheet (--no-plaintext); restore them from the codes.";
+    "The secrets are not printed in clear on this sheet; they are in the codes, and paperseed restores them from a scan.";
 
 /// The secrets in clear (or the line saying they are not printed).
 pub fn secret_blocks(doc: &SheetDoc) -> Vec<Block> {
@@ -191,6 +191,6 @@ mod tests {
         }
         let mut d = doc();
         d.secrets = None;
-        assert!(all_text(&standard_blocks(&d)).contains("--no-plaintext"));
+        assert!(all_text(&standard_blocks(&d)).contains("not printed in clear"));
     }
 }
