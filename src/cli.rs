@@ -374,6 +374,7 @@ pub fn write_atomic(path: &Path, data: &[u8], force: bool) -> Result<()> {
 }
 
 fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
+    let mut emergency = None;
     let mut backup = match &args.manifest {
         Some(manifest) => {
             let text = read_input(manifest, 1 << 20)?;
@@ -383,8 +384,10 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
             } else {
                 Path::new(manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
             };
-            paperseed::secret::manifest::parse(&text, &base_dir)
-                .with_context(|| format!("in manifest {}", if manifest == "-" { "(stdin)" } else { manifest }))?
+            let shown = if manifest == "-" { "(stdin)" } else { manifest };
+            emergency =
+                paperseed::secret::manifest::parse_emergency(&text).with_context(|| format!("in manifest {shown}"))?;
+            paperseed::secret::manifest::parse(&text, &base_dir).with_context(|| format!("in manifest {shown}"))?
         }
         None => paperseed::secret::Backup { title: String::new(), secrets: Vec::new() },
     };
@@ -421,6 +424,7 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
             EccArg::H => Ecc::H,
         }),
         extra_font,
+        emergency,
     };
     if args.passphrase || args.passphrase_file.is_some() || args.shares.is_some() {
         return crate::locks::encode_protected(&args, &backup, &opts, quiet);

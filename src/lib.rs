@@ -63,6 +63,8 @@ pub struct EncodeOptions {
     pub ecc: Option<Ecc>,
     /// A font for characters the embedded fonts lack.
     pub extra_font: Option<Vec<u8>>,
+    /// An emergency guide and wallet card to print after the sheet's text.
+    pub emergency: Option<protect::emergency::Emergency>,
 }
 
 /// What [`encode`] produced.
@@ -212,7 +214,11 @@ fn render_sheet(
         notices,
         extra_font: opts.extra_font.clone(),
     };
-    let pdf = sheet::render(&doc)?;
+    let mut blocks = sheet::standard_blocks(&doc);
+    if let Some(e) = &opts.emergency {
+        blocks.extend(emergency_blocks(e));
+    }
+    let pdf = sheet::render_blocks(&doc, &blocks)?;
     Ok(Encoded {
         pdf,
         fingerprint,
@@ -220,4 +226,28 @@ fn render_sheet(
         payload_len: carried.len(),
         frames: frames.iter().map(Frame::to_text).collect(),
     })
+}
+
+/// The emergency guide and a wallet-size card to cut out.
+fn emergency_blocks(e: &protect::emergency::Emergency) -> Vec<sheet::layout::Block> {
+    use sheet::layout::{Block, Span, Style};
+    let mut blocks = vec![Block::Space(8.0), Block::Heading("Emergency guide".into())];
+    for (heading, lines) in e.lines() {
+        blocks.push(Block::Subheading(heading));
+        for line in lines {
+            blocks.push(Block::Paragraph { style: Style::Body, spans: vec![Span::plain(&line)] });
+        }
+    }
+    let mut card = vec![
+        Block::Subheading("Wallet card: cut out and keep with your ID".into()),
+        Block::Rule { length: 85.0, thickness: 0.3 },
+    ];
+    for (heading, lines) in e.card() {
+        card.push(Block::Paragraph { style: Style::Small, spans: vec![Span::bold(&heading)] });
+        card.push(Block::Lines { style: Style::Small, lines });
+    }
+    card.push(Block::Rule { length: 85.0, thickness: 0.3 });
+    blocks.push(Block::Space(6.0));
+    blocks.push(Block::Group(card));
+    blocks
 }

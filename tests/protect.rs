@@ -298,10 +298,10 @@ fn age_tool_decrypts_paperseed_and_paperseed_decrypts_age() {
     assert!(matches!(passphrase::decrypt(&enc, &SecretString::from("nope")), Err(ProtectError::WrongPassphrase)));
 }
 
-// --- the spec's test vector and Python combiner (docs/PROTECT.md §2.5-2.6) ---
+// --- the spec's test vector and Python combiner (docs/FORMAT.md §10.2) ---
 
 fn spec() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/PROTECT.md")).unwrap()
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/FORMAT.md")).unwrap()
 }
 
 fn hex(bytes: &[u8]) -> String {

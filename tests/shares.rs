@@ -159,3 +159,30 @@ fn encrypted_sheet_shows_no_secret_and_needs_the_passphrase() {
     let refs: Vec<&std::path::Path> = pngs.iter().map(|p| p.as_path()).collect();
     assert_eq!(restore_words(&refs, Some(&pw)), WORDS);
 }
+
+#[test]
+fn emergency_guide_is_printed_and_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = "title = \"Family\"\n[[secret]]\ntype = \"note\"\nlabel = \"n\"\ntext = \"hello\"\n";
+    let guide = "[emergency]\nholder = \"Alice Martin\"\ncontact = [\"Bob, +44 20 7946 0958\"]\nafter_death = [\"Give the sheets to the executor.\"]\nwhere_are_shares = [\"Share 1: spouse\", \"Share 2: parents\"]\n";
+    let pages = |manifest: &str, name: &str| {
+        let m = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&m, manifest).unwrap();
+        let pdf = encode(&m, dir.path(), name, &[]);
+        std::fs::read(pdf).unwrap().len()
+    };
+    let without = pages(base, "plain");
+    let with = pages(&format!("{base}{guide}"), "guide");
+    // The guide's text (several hundred characters) is drawn: the PDF grows.
+    assert!(with > without + 800, "the guide adds text: {without} -> {with} bytes");
+    let m = dir.path().join("bad.toml");
+    std::fs::write(&m, format!("{base}[emergency]\nholdr = \"x\"\n")).unwrap();
+    bin()
+        .arg("encode")
+        .arg(&m)
+        .arg("-o")
+        .arg(dir.path().join("bad.pdf"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("[emergency]").and(predicate::str::contains("holdr")));
+}

@@ -1,7 +1,7 @@
 //! Protecting the paper: a sheet of backup codes in clear is a key to the
 //! account for whoever finds it.
 //!
-//! Two protections, usable alone or together (docs/PROTECT.md is the
+//! Two protections, usable alone or together (docs/FORMAT.md §10 is the
 //! specification of the bytes):
 //!
 //! - [`passphrase`]: the sheet payload encrypted as a standard binary age file

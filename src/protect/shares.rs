@@ -9,7 +9,7 @@
 //! Alone, a share reveals nothing: the key is uniformly random and K−1 of its
 //! shares are independent of it.
 //!
-//! Each share is a deterministic-CBOR "share payload" (docs/PROTECT.md):
+//! Each share is a deterministic-CBOR "share payload" (docs/FORMAT.md §10):
 //!
 //! ```text
 //! { "v": 1, "split": bytes(16), "k": K, "n": N, "x": 1..N,
@@ -54,7 +54,7 @@ const MAX_SUBSET_TRIES: usize = 64;
 pub enum InnerKind {
     /// A plain deterministic-CBOR sheet payload (docs/FORMAT.md §1).
     Sheet,
-    /// An age-encrypted sheet payload (docs/PROTECT.md §1).
+    /// An age-encrypted sheet payload (docs/FORMAT.md §10.1).
     Age,
 }
 

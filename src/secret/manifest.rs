@@ -51,13 +51,27 @@ fn allowed_fields(kind: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// The manifest's optional `[emergency]` table (printed as an emergency
+/// page and a wallet card; not part of the payload).
+pub fn parse_emergency(text: &str) -> Result<Option<crate::protect::emergency::Emergency>, ManifestError> {
+    let table: Table =
+        text.parse().map_err(|e: toml::de::Error| ManifestError::Toml(e.to_string().trim_end().to_string()))?;
+    match table.get("emergency") {
+        None => Ok(None),
+        Some(Value::Table(t)) => crate::protect::emergency::Emergency::from_toml_table(t)
+            .map(Some)
+            .map_err(|e| ManifestError::TopLevel(format!("[emergency]: {e}"))),
+        Some(_) => Err(ManifestError::TopLevel("`emergency` must be a table: write [emergency]".into())),
+    }
+}
+
 /// Parse and validate a manifest. Relative `path`s of file secrets are read
 /// from `base_dir` (the manifest's folder).
 pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
     let table: Table =
         text.parse().map_err(|e: toml::de::Error| ManifestError::Toml(e.to_string().trim_end().to_string()))?;
     for key in table.keys() {
-        if key != "title" && key != "secret" {
+        if key != "title" && key != "secret" && key != "emergency" {
             let hint = if key == "secrets" { " (did you mean [[secret]]?)" } else { "" };
             return Err(ManifestError::TopLevel(format!(
                 "unknown top-level field `{key}`{hint}; allowed: title, [[secret]]"
