@@ -7,8 +7,7 @@ use super::geometry::{SECRET_GAP_MM, SECTION_GAP_MM, TABLE_BLANK_ROWS};
 use super::layout::{Block, Column, Span, Style, Table, rich};
 
 /// Printed instead of the secrets when `--no-plaintext` was given.
-pub const NO_PLAINTEXT: &str =
-    "The secrets are not printed in clear on this sheet; they are in the codes, and paperseed restores them from a scan.";
+pub const NO_PLAINTEXT: &str = "The secrets are not printed in clear on this sheet; they are in the codes, and paperseed restores them from a scan.";
 
 /// The secrets in clear (or the line saying they are not printed).
 pub fn secret_blocks(doc: &SheetDoc) -> Vec<Block> {
