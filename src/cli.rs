@@ -109,7 +109,8 @@ Examples:
   paperseed restore samples/exchange-scan.jpg
   paperseed restore page1.jpg page2.jpg --json
   paperseed restore scans/ --format toml -o manifest.toml
-  paperseed restore scan.pdf --files-to restored/";
+  paperseed restore scan.pdf --files-to restored/
+  paperseed restore --type                 # type the recovery text from the paper";
 
 const VERIFY_EXAMPLES: &str = "\
 Examples:
@@ -130,7 +131,7 @@ pub enum EffortArg {
 #[derive(Args, Debug)]
 pub struct ScanArgs {
     /// Scans or photos: images (PNG, JPEG, TIFF, WebP, BMP, PNM), PDFs, or folders of them.
-    #[arg(required = true, value_name = "SCAN")]
+    #[arg(value_name = "SCAN")]
     pub scans: Vec<PathBuf>,
     /// Only this backup: its set id (as `verify` shows it) or its fingerprint.
     #[arg(long, value_name = "ID")]
@@ -176,6 +177,10 @@ pub struct RestoreArgs {
     /// Write embedded files into this folder (created if needed).
     #[arg(long, value_name = "DIR")]
     pub files_to: Option<PathBuf>,
+    /// Type the recovery-text lines from the paper instead of scanning (or pipe them on stdin):
+    /// each line is checked as it is entered; lost lines are covered by the others.
+    #[arg(long = "type", conflicts_with = "scans")]
+    pub type_lines: bool,
     /// Also show each authenticator key as a QR code in the terminal, for an app to scan.
     #[arg(long)]
     pub qr: bool,

@@ -4,6 +4,7 @@ mod accounts;
 mod cli;
 mod locks;
 mod read;
+mod typing;
 
 use clap::Parser;
 

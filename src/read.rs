@@ -22,10 +22,48 @@ use crate::cli::{
 const KEEP_PIXELS: u64 = 100_000_000;
 
 /// What scanning all inputs produced.
-struct Scanned {
-    found: Vec<Located>,
-    report: Report,
-    pages: usize,
+pub struct Scanned {
+    pub found: Vec<Located>,
+    pub report: Report,
+    pub pages: usize,
+    /// Recovery-text lines read and how many passed their check (when read).
+    pub text: Option<TextHealth>,
+}
+
+/// What the recovery-text reader found.
+pub struct TextHealth {
+    lines: usize,
+    passed: usize,
+    repaired: usize,
+    frames: usize,
+}
+
+/// Read the recovery-text blocks of every page; their frames join `found`.
+fn read_recovery_text(pages: &[Page], found: &mut Vec<Located>, quiet: bool) -> TextHealth {
+    let mut progress = Progress::new(quiet, pages.len());
+    let mut texts = Vec::new();
+    let mut health = TextHealth { lines: 0, passed: 0, repaired: 0, frames: 0 };
+    for page in pages {
+        progress.step(&format!("{} (recovery text)", page.source));
+        for line in paperseed::ocr::read_page_detailed(&page.image) {
+            health.lines += 1;
+            if line.passes {
+                health.passed += 1;
+                health.repaired += usize::from(line.repaired > 0);
+                texts.push(line.text);
+            }
+        }
+    }
+    progress.finish();
+    let (frames, _) = paperseed::ocr::decode_lines(&texts);
+    health.frames = frames.len();
+    for text in frames {
+        let code = Located { text, bytes: Vec::new(), place: "the recovery text".into() };
+        if !found.iter().any(|f| f.text == code.text) {
+            found.push(code);
+        }
+    }
+    health
 }
 
 fn not_restorable(msg: String) -> Failure {
@@ -76,7 +114,10 @@ fn all_restored(report: &Report) -> bool {
     !report.sets.is_empty() && report.sets.iter().all(|s| matches!(s.outcome, Outcome::Restored { .. }))
 }
 
-fn scan_inputs(args: &ScanArgs, quiet: bool) -> Result<Scanned, Failure> {
+fn scan_inputs(args: &ScanArgs, quiet: bool, always_read_text: bool) -> Result<Scanned, Failure> {
+    if args.scans.is_empty() {
+        return Err(anyhow!("give at least one SCAN (an image, a PDF or a folder)").into());
+    }
     let limits = Limits { pdf_dpi: args.dpi.clamp(72, 1200) as f32, ..Limits::default() };
     let mut pages: Vec<Page> = Vec::new();
     for path in &args.scans {
@@ -111,7 +152,15 @@ fn scan_inputs(args: &ScanArgs, quiet: bool) -> Result<Scanned, Failure> {
         progress.finish();
         report = restore::assemble(&found);
     }
-    Ok(Scanned { found, report, pages: pages.len() })
+    let mut text = None;
+    if always_read_text || !all_restored(&report) {
+        if !always_read_text {
+            note(quiet, "Reading the recovery text as well…");
+        }
+        text = Some(read_recovery_text(&pages, &mut found, quiet));
+        report = restore::assemble(&found);
+    }
+    Ok(Scanned { found, report, pages: pages.len(), text })
 }
 
 /// Whether `set` is the one `--set` names (set id prefix or fingerprint).
@@ -201,7 +250,7 @@ fn write_files(backups: &[&paperseed::secret::Backup], dir: &Path, force: bool, 
 
 pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
     let format = if args.json { OutputFormat::Json } else { args.format };
-    let scanned = scan_inputs(&args.scan, quiet)?;
+    let scanned = if args.type_lines { crate::typing::typed(quiet)? } else { scan_inputs(&args.scan, quiet, false)? };
     report_problems(&scanned, &args.scan, quiet);
     let sets: Vec<&SetReport> = scanned.report.sets.iter().filter(|s| selected(s, args.scan.set.as_deref())).collect();
     if sets.is_empty() {
@@ -441,7 +490,7 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
         ),
         None => None,
     };
-    let scanned = scan_inputs(&args.scan, quiet)?;
+    let scanned = scan_inputs(&args.scan, quiet, true)?;
     report_problems(&scanned, &args.scan, quiet);
     let sets: Vec<&SetReport> = scanned.report.sets.iter().filter(|s| selected(s, args.scan.set.as_deref())).collect();
     if sets.is_empty() {
@@ -539,11 +588,19 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
             }
             (None, _) => {}
         }
+        if let Some(h) = &scanned.text {
+            let from_text = set.shards.values().filter(|s| s.sources.iter().any(|p| p == "the recovery text")).count();
+            text.push_str(&format!(
+                "  Recovery text: {} lines read, {} pass their check ({} after correcting a character); {} of the {n} codes' data rebuilt from it.\n",
+                h.lines, h.passed, h.repaired, from_text
+            ));
+        }
         text.push_str(&format!("  Result: {}\n\n", if ok { "INTACT" } else { "NOT INTACT" }));
     }
     if args.json {
         let v = json!({
             "intact": all_ok, "pages": scanned.pages, "sets": json_sets,
+            "recovery_text": scanned.text.as_ref().map(|h| json!({"lines": h.lines, "passed": h.passed, "repaired": h.repaired, "frames": h.frames})),
             "rejected": scanned.report.rejected.iter().map(|r| json!({"where": r.source, "error": r.error.to_string()})).collect::<Vec<_>>(),
             "foreign_codes": scanned.report.foreign.len(),
         });

@@ -186,6 +186,9 @@ pub enum Block {
     Space(f32),
     /// Blocks kept on one page together (unless they are taller than a page).
     Group(Vec<Block>),
+    /// A solid horizontal bar from the column's left edge, `length` mm long
+    /// and `thickness` mm thick (the recovery text's marks).
+    Rule { length: f32, thickness: f32 },
 }
 
 /// A run of text in one font.
@@ -626,6 +629,11 @@ impl Setter<'_, '_> {
             }
             Block::Table(table) => self.table_items(table, out),
             Block::Space(h) => out.push(Item::space(*h)),
+            Block::Rule { length, thickness } => {
+                let y = thickness / 2.0;
+                let line = Draw::Line { x1: 0.0, y1: y, x2: *length, y2: y, width: *thickness };
+                out.push(Item { height: *thickness, keep_with_next: false, space: false, draws: vec![line] });
+            }
             Block::Group(blocks) => {
                 let start = out.len();
                 for b in blocks {
@@ -712,7 +720,7 @@ fn block_texts(block: &Block) -> Vec<(Family, String)> {
             .map(|c| (Style::TableHead.family(), c.title.clone()))
             .chain(t.rows.iter().flatten().map(|c| (Style::Table.family(), c.clone())))
             .collect(),
-        Block::Space(_) => Vec::new(),
+        Block::Space(_) | Block::Rule { .. } => Vec::new(),
         Block::Group(blocks) => blocks.iter().flat_map(block_texts).collect(),
     }
 }

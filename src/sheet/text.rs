@@ -108,6 +108,51 @@ pub fn format_blocks(doc: &SheetDoc) -> Vec<Block> {
     ]
 }
 
+/// The recovery text: every code's frame as checked lines of OCR-B text
+/// between solid bars (see [`crate::ocr::block`]), so the secrets can be
+/// restored by OCR or by typing when the codes are too damaged. Empty when
+/// no code holds a paperseed frame.
+pub fn recovery_blocks(doc: &SheetDoc) -> Vec<Block> {
+    use crate::ocr::block;
+    let frames: Vec<Vec<u8>> =
+        doc.codes.iter().filter_map(|c| crate::format::Frame::parse(&c.text).ok()).map(|f| f.to_bytes()).collect();
+    let lines = crate::ocr::lines::encode_frames(&frames);
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    if doc.payload_len > block::MAX_PAYLOAD_BYTES {
+        let pages = (lines.len() / block::LINES_PER_ROW) as f32 * block::leading_mm() / 250.0;
+        let note = format!(
+            "The recovery text (the codes' data as lines of text to scan or type) is left out: for these {} \
+             bytes it would take about {:.0} pages. Restore from the codes.",
+            doc.payload_len,
+            pages.ceil()
+        );
+        return vec![
+            Block::Heading("Recovery text".into()),
+            Block::Paragraph { style: Style::Body, spans: vec![Span::plain(note)] },
+        ];
+    }
+    let intro = "If the codes cannot be read, these lines hold the same data. `paperseed restore` reads them \
+                 from a scan, or type them with `paperseed restore --type` (spaces and case do not matter; \
+                 read O, D, Q as 0, I and L as 1). Each group of 17 characters checks itself: one with a \
+                 wrong character is named, and lost lines are rebuilt from the others like lost codes.";
+    let mut blocks =
+        vec![Block::Heading("Recovery text".into()), Block::Paragraph { style: Style::Body, spans: rich(intro) }];
+    let length = block::row_width_mm();
+    for rows in block::rows(&lines) {
+        blocks.push(Block::Group(vec![
+            Block::Rule { length, thickness: block::RULE_MM },
+            Block::Space(block::RULE_GAP_MM),
+            Block::Lines { style: Style::Mono, lines: rows },
+            Block::Space(block::RULE_GAP_MM),
+            Block::Rule { length, thickness: block::RULE_MM },
+        ]));
+        blocks.push(Block::Space(SECTION_GAP_MM));
+    }
+    blocks
+}
+
 /// The verification log: a short explanation and a table to fill in by hand.
 pub fn log_blocks() -> Vec<Block> {
     let col = |title: &str, fraction: f32| Column { title: title.into(), fraction };
@@ -128,14 +173,15 @@ pub fn log_blocks() -> Vec<Block> {
 }
 
 /// The standard text flow of a sheet, in order: secrets, notices,
-/// instructions, format, verification log. Insert more blocks (a recovery
-/// text, share notices) into the list and pass it to
+/// instructions, format, recovery text, verification log. Insert more
+/// blocks (share notices) into the list and pass it to
 /// [`render_blocks`](super::render_blocks).
 pub fn standard_blocks(doc: &SheetDoc) -> Vec<Block> {
     let mut blocks = secret_blocks(doc);
     blocks.extend(notice_blocks(doc));
     blocks.extend(instruction_blocks(doc));
     blocks.extend(format_blocks(doc));
+    blocks.extend(recovery_blocks(doc));
     blocks.extend(log_blocks());
     blocks
 }
