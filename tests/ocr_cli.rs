@@ -68,3 +68,72 @@ fn typed_lines_are_checked_and_skipped_lines_are_covered() {
     let few: String = lines.iter().take(3).map(|l| format!("{l}\n")).collect();
     bin().args(["restore", "--type"]).write_stdin(few).assert().code(1);
 }
+
+/// `restore --type` in a real terminal (a pseudo-terminal driven by Python's
+/// `pty` module): prompts per line, names a typo, stops once enough lines are in.
+#[test]
+fn typing_in_a_terminal() {
+    let python = std::process::Command::new("python3").arg("--version").output();
+    if python.is_err() {
+        assert!(std::env::var_os("PAPERSEED_REQUIRE_INTEROP").is_none(), "python3 is needed for the terminal test");
+        eprintln!("skipped: python3 not found");
+        return;
+    }
+    let script = r#"
+import os, pty, sys, select
+binary = sys.argv[1]
+lines = sys.stdin.read().splitlines()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(binary, [binary, "restore", "--type"])
+out = b""
+def read_until(marker, timeout=20.0):
+    global out
+    while marker not in out:
+        r, _, _ = select.select([fd], [], [], timeout)
+        if not r:
+            return False
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        out += chunk
+    return True
+for n, line in enumerate(lines, 1):
+    if not read_until(("line %d> " % n).encode()):
+        break
+    os.write(fd, (line + "\n").encode())
+read_until(b"\x00never", 20.0)
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace"))
+"#;
+    let lines = recovery_lines("bip39.toml");
+    let mut input = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i == 0 {
+            input.push_str("000 01A9AH PK3R4C 99\n"); // a typo first: named, then typed again
+        }
+        input.push_str(line);
+        input.push('\n');
+    }
+    let binary = assert_cmd::cargo::cargo_bin("paperseed");
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&binary)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(input.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("line 1:") && text.contains("Type it again"), "{text}");
+    assert!(text.contains("Enough lines to rebuild the secrets."), "{text}");
+    assert!(text.contains("12. yellow"), "{text}");
+}
