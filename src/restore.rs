@@ -55,8 +55,12 @@ pub struct Restored {
     pub fingerprint: Fingerprint,
 }
 
-/// Decode a rebuilt set's payload. `None` when the set was not rebuilt.
+/// Decode a rebuilt plain set's payload. `None` when the set was not
+/// rebuilt, or is encrypted or a share (opened with [`crate::protect`] first).
 pub fn decode(set: &SetReport) -> Option<Result<Restored, payload::PayloadError>> {
+    if set.set.kind != crate::format::PayloadKind::Sheet {
+        return None;
+    }
     match &set.outcome {
         Outcome::Restored { payload: bytes, .. } => {
             Some(payload::decode(bytes).map(|backup| Restored { backup, fingerprint: Fingerprint::of(bytes) }))
