@@ -2,10 +2,9 @@
 //! flags of `encode`, and what `restore` can add for authenticator keys and
 //! seed phrases (terminal QR codes, current codes, re-import PDFs, SeedQR).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 
 use paperseed::format::Frame;
 use paperseed::import::{self, ImportSource, TextKind};
@@ -43,11 +42,6 @@ pub fn import(args: ImportArgs, quiet: bool) -> Result<(), Failure> {
 
 /// Read a quick-flag value that names a file or `-` (stdin).
 fn read_file_or_stdin(arg: &str) -> Result<String, Failure> {
-    if arg == "-" {
-        let mut s = String::new();
-        std::io::stdin().lock().take(1 << 20).read_to_string(&mut s).context("cannot read stdin")?;
-        return Ok(s);
-    }
     let bytes = read_input(arg, 1 << 20)?;
     String::from_utf8(bytes).map_err(|_| anyhow!("{arg} is not UTF-8 text").into())
 }

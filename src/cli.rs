@@ -327,7 +327,7 @@ pub fn read_input(name: &str, limit: u64) -> Result<Vec<u8>> {
             .with_context(|| format!("cannot read {name}"))?;
     }
     if data.len() as u64 > limit {
-        bail!("{name} is larger than {limit} bytes; that is not a manifest");
+        bail!("{name} is larger than {limit} bytes, more than paperseed reads here");
     }
     Ok(data)
 }

@@ -608,6 +608,5 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
     } else {
         print!("{text}");
     }
-    let _ = &scanned.found;
     if all_ok { Ok(()) } else { Err(not_restorable("the sheet is not intact (see the report above)".into())) }
 }
