@@ -9,7 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::format::{self, Fingerprint, Frame, FrameError, SetKey};
+use crate::format::text::{self, BYTES_PER_LINE, HEADER_BYTES, Layout, Lines, Partial};
+use crate::format::{self, Fingerprint, Frame, FrameError, PayloadKind, SetKey, envelope};
 use crate::shard;
 
 /// Most k-subsets tried before giving up on a set whose rebuilds never match.
@@ -60,6 +61,29 @@ pub struct SetReport {
     pub set: SetKey,
     pub shards: BTreeMap<u8, ShardSeen>,
     pub outcome: Outcome,
+    /// The format-v2 recovery text read for this set, if any.
+    pub text: Option<TextSeen>,
+}
+
+/// What was read of a set's recovery text (format v2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSeen {
+    /// Distinct lines that passed their check.
+    pub lines: usize,
+    /// Lines the sheet prints.
+    pub expected: usize,
+    /// Positions read twice with different contents.
+    pub conflicts: usize,
+    /// Where the lines were read.
+    pub source: String,
+}
+
+/// Recovery-text lines of one sheet (format v2), as read or typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextGroup {
+    pub lines: Lines,
+    /// Where they were read, e.g. `scan.pdf page 1 (recovery text)`.
+    pub source: String,
 }
 
 impl SetReport {
@@ -94,6 +118,12 @@ pub struct Report {
 
 /// Group sightings by set and rebuild each set.
 pub fn assemble<I: IntoIterator<Item = Sighting>>(sightings: I) -> Report {
+    assemble_with_text(sightings, Vec::new())
+}
+
+/// Group sightings by set, attach the recovery text of each set (format
+/// v2), and rebuild each set from its codes and text together.
+pub fn assemble_with_text<I: IntoIterator<Item = Sighting>>(sightings: I, texts: Vec<TextGroup>) -> Report {
     let mut report = Report::default();
     let mut sets: BTreeMap<SetKey, BTreeMap<u8, ShardSeen>> = BTreeMap::new();
     for s in sightings {
@@ -111,15 +141,83 @@ pub fn assemble<I: IntoIterator<Item = Sighting>>(sightings: I) -> Report {
             Err(error) => report.rejected.push(Rejected { source: s.source, error }),
         }
     }
-    report.sets = sets.into_iter().map(|(set, shards)| rebuild(set, shards)).collect();
+    // Attach each text to its set: by its header line, else to the one set
+    // of codes its lines fit, else by rebuilding it alone.
+    let mut attached: BTreeMap<SetKey, TextGroup> = BTreeMap::new();
+    for group in texts {
+        let key = match group.lines.header() {
+            Some(h) => set_of_header(&h),
+            None => text_only_key(&group.lines, &sets),
+        };
+        let Some(key) = key else { continue };
+        sets.entry(key).or_default();
+        match attached.get_mut(&key) {
+            Some(g) => {
+                for (&p, b) in &group.lines.lines {
+                    g.lines.insert(text::Line { position: p, bytes: *b });
+                }
+            }
+            None => {
+                attached.insert(key, group);
+            }
+        }
+    }
+    report.sets = sets
+        .into_iter()
+        .map(|(set, shards)| {
+            let text = attached.remove(&set);
+            rebuild(set, shards, text.as_ref())
+        })
+        .collect();
     report
 }
 
-fn matches(set: &SetKey, payload: &[u8]) -> bool {
-    format::checksum(payload) == set.checksum
+/// The set a text header names.
+fn set_of_header(h: &text::Header) -> Option<SetKey> {
+    let kind = PayloadKind::from_code(h.kind)?;
+    let mut checksum = [0u8; format::frame::CHECKSUM_LEN];
+    checksum[..4].copy_from_slice(&h.set_id);
+    (h.k >= 1 && h.n >= h.k && h.len > 0).then_some(SetKey {
+        version: 2,
+        kind,
+        k: h.k,
+        n: h.n,
+        payload_len: u32::from(h.len),
+        checksum,
+    })
 }
 
-fn rebuild(set: SetKey, shards: BTreeMap<u8, ShardSeen>) -> SetReport {
+/// The set of a text whose line 0 was lost: the only v2 set of codes its
+/// lines fit, or the set its text alone rebuilds to.
+fn text_only_key(lines: &Lines, sets: &BTreeMap<SetKey, BTreeMap<u8, ShardSeen>>) -> Option<SetKey> {
+    let last = lines.last_data().unwrap_or(0);
+    let fitting: Vec<SetKey> = sets
+        .keys()
+        .filter(|s| s.version == 2 && Layout::for_stream(HEADER_BYTES + s.payload_len as usize).data > last)
+        .copied()
+        .collect();
+    if fitting.len() == 1 {
+        return Some(fitting[0]);
+    }
+    lines.rebuild().into_iter().find_map(|x| {
+        let key = set_of_header(&text::Header::from_bytes(&x)?)?;
+        open(&key, &x[HEADER_BYTES..]).map(|_| key)
+    })
+}
+
+/// The content of rebuilt carried bytes, if they match the set's checksum:
+/// v1, the payload itself; v2, the envelope's content.
+fn open(set: &SetKey, carried: &[u8]) -> Option<Vec<u8>> {
+    if set.version == 1 {
+        return (format::checksum(carried) == set.checksum).then(|| carried.to_vec());
+    }
+    if envelope::declared_checksum(carried)?[..4] != set.checksum[..4] {
+        return None;
+    }
+    envelope::open(carried).ok()
+}
+
+fn rebuild(set: SetKey, shards: BTreeMap<u8, ShardSeen>, text: Option<&TextGroup>) -> SetReport {
     let (k, n) = (set.k as usize, set.n as usize);
     let len = set.payload_len as usize;
     // Candidates: (index, content) pairs; normally one per index.
@@ -143,10 +241,10 @@ fn rebuild(set: SetKey, shards: BTreeMap<u8, ShardSeen>) -> SetReport {
                 for &c in &idx {
                     present[candidates[c].0 as usize] = Some(candidates[c].1.clone());
                 }
-                if let Ok(payload) = shard::join(present, k, len)
-                    && matches(&set, &payload)
+                if let Ok(carried) = shard::join(present, k, len)
+                    && let Some(content) = open(&set, &carried)
                 {
-                    found = Some(payload);
+                    found = Some((carried, content));
                     break 'search;
                 }
                 if tried >= MAX_SUBSETS {
@@ -170,17 +268,86 @@ fn rebuild(set: SetKey, shards: BTreeMap<u8, ShardSeen>) -> SetReport {
             }
         }
         match found {
-            Some(payload) => {
-                let bad_shards = match shard::split(&payload, k, n) {
-                    Ok(good) => candidates.iter().filter(|(i, v)| &good[*i as usize] != *v).map(|(i, _)| *i).collect(),
-                    Err(_) => Vec::new(),
-                };
-                Outcome::Restored { payload, bad_shards }
+            Some((carried, payload)) => {
+                Outcome::Restored { bad_shards: bad_shards(&carried, &candidates, k, n), payload }
             }
             None => Outcome::Mismatch { tried },
         }
     };
-    SetReport { set, shards, outcome }
+    let outcome = match text {
+        Some(t) if !matches!(outcome, Outcome::Restored { .. }) => match with_text(&set, &shards, &t.lines) {
+            Some((carried, payload)) => {
+                Outcome::Restored { bad_shards: bad_shards(&carried, &candidates, k, n), payload }
+            }
+            None => outcome,
+        },
+        _ => outcome,
+    };
+    let text = text.map(|t| TextSeen {
+        lines: t.lines.lines.len(),
+        expected: Layout::for_stream(HEADER_BYTES + len).lines(),
+        conflicts: t.lines.conflicts.len(),
+        source: t.source.clone(),
+    });
+    SetReport { set, shards, outcome, text }
+}
+
+/// Shards read that disagree with the rebuilt carried bytes.
+fn bad_shards(carried: &[u8], candidates: &[(u8, &Vec<u8>)], k: usize, n: usize) -> Vec<u8> {
+    match shard::split(carried, k, n) {
+        Ok(good) => {
+            let mut bad: Vec<u8> =
+                candidates.iter().filter(|(i, v)| &good[*i as usize] != *v).map(|(i, _)| *i).collect();
+            bad.dedup();
+            bad
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Rebuild a v2 set from its recovery text and codes together: bytes known
+/// from either fill the stream; the text's parity rebuilds lost lines and
+/// the codes' parity lost shards, in turn, until nothing more is learnt.
+/// The first reading of each shard is used.
+fn with_text(set: &SetKey, shards: &BTreeMap<u8, ShardSeen>, lines: &Lines) -> Option<(Vec<u8>, Vec<u8>)> {
+    if set.version != 2 {
+        return None;
+    }
+    let (k, n, len) = (set.k as usize, set.n as usize, set.payload_len as usize);
+    let layout = Layout::for_stream(HEADER_BYTES + len);
+    let mut known: Partial = lines.partial(layout.data * BYTES_PER_LINE);
+    let mut header = vec![set.kind.code(), set.k, set.n];
+    header.extend_from_slice(&(len as u16).to_be_bytes());
+    known.fill(0, &header);
+    let s = set.shard_len();
+    let first = |i: u8| shards.get(&i).and_then(|seen| seen.variants.first());
+    for i in 0..k {
+        if let Some(v) = first(i as u8) {
+            let end = (HEADER_BYTES + (i + 1) * s).min(HEADER_BYTES + len);
+            let take = end.saturating_sub(HEADER_BYTES + i * s);
+            known.fill(HEADER_BYTES + i * s, &v[..take]);
+        }
+    }
+    let parity = lines.parity();
+    loop {
+        let mut progress = text::apply_parity(&layout, &parity, &mut known);
+        let present: Vec<Option<Vec<u8>>> =
+            (0..n).map(|i| if i < k { known.get(HEADER_BYTES + i * s, s) } else { first(i as u8).cloned() }).collect();
+        let complete = present[..k].iter().all(Option::is_some);
+        if !complete && present.iter().filter(|p| p.is_some()).count() >= k {
+            if let Ok(carried) = shard::join(present, k, len) {
+                known.fill(HEADER_BYTES, &carried);
+                progress = true;
+            }
+        }
+        if !progress {
+            break;
+        }
+    }
+    let stream = known.get(0, HEADER_BYTES + len)?;
+    let carried = stream[HEADER_BYTES..].to_vec();
+    let content = open(set, &carried)?;
+    Some((carried, content))
 }
 
 #[cfg(test)]
@@ -191,6 +358,7 @@ mod tests {
 
     fn frames(payload: &[u8], k: usize, n: usize) -> Vec<Frame> {
         let set = SetKey {
+            version: 1,
             kind: PayloadKind::Sheet,
             k: k as u8,
             n: n as u8,

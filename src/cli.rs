@@ -216,6 +216,13 @@ pub struct VerifyArgs {
     pub expect: Option<String>,
 }
 
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RecoveryTextArg {
+    Auto,
+    On,
+    Off,
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum)]
 pub enum PaperArg {
     A4,
@@ -285,6 +292,10 @@ pub struct EncodeArgs {
     /// Do not print the secrets in clear; the sheet then holds them only in the codes.
     #[arg(long)]
     pub no_plaintext: bool,
+    /// Print the recovery text (the data again as checked lines to scan or type) [default: auto,
+    /// which prints it for payloads up to 2 KiB and says on the sheet when it is left out].
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = RecoveryTextArg::Auto)]
+    pub recovery_text: RecoveryTextArg,
     /// Percent of the codes that may be lost or unreadable (10-80) [default: 50 for payloads up
     /// to 1 KiB, else 30]. Higher means more codes, more durable.
     #[arg(long, value_name = "PERCENT")]
@@ -378,6 +389,14 @@ pub fn write_atomic(path: &Path, data: &[u8], force: bool) -> Result<()> {
     Ok(())
 }
 
+/// How the summary line names the recovery text.
+pub fn recovery_summary(out: &paperseed::Encoded) -> String {
+    match out.recovery_lines.len() {
+        0 => "no recovery text (--recovery-text on prints it)".to_string(),
+        n => format!("{n} lines of recovery text"),
+    }
+}
+
 fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
     let mut emergency = None;
     let mut backup = match &args.manifest {
@@ -430,6 +449,11 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
         }),
         extra_font,
         emergency,
+        recovery_text: match args.recovery_text {
+            RecoveryTextArg::Auto => paperseed::RecoveryTextChoice::Auto,
+            RecoveryTextArg::On => paperseed::RecoveryTextChoice::On,
+            RecoveryTextArg::Off => paperseed::RecoveryTextChoice::Off,
+        },
     };
     if args.passphrase || args.passphrase_file.is_some() || args.shares.is_some() {
         return crate::locks::encode_protected(&args, &backup, &opts, quiet);
@@ -439,13 +463,16 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
     note(
         quiet,
         format!(
-            "Wrote {}: {} codes, any {} restore ({} may be lost), QR level {}, payload {} bytes.\nFingerprint {}",
+            "Wrote {}: {} {}, {} codes, any {} restore ({} may be lost), QR level {}, {} bytes, {}.\nFingerprint {}",
             args.output.display(),
+            out.pages,
+            if out.pages == 1 { "page" } else { "pages" },
             out.plan.n,
             out.plan.k,
             out.plan.spare(),
             out.plan.ecc.letter(),
             out.payload_len,
+            recovery_summary(&out),
             out.fingerprint
         ),
     );

@@ -48,6 +48,8 @@ pub enum Error {
     Symbol(char),
     #[error(transparent)]
     Protect(#[from] protect::ProtectError),
+    #[error("the recovery text cannot be printed: {0}")]
+    RecoveryText(format::text::TooLong),
 }
 
 /// Options of [`encode`].
@@ -66,7 +68,27 @@ pub struct EncodeOptions {
     pub extra_font: Option<Vec<u8>>,
     /// An emergency guide and wallet card to print after the sheet's text.
     pub emergency: Option<protect::emergency::Emergency>,
+    /// Whether the sheet carries the recovery text.
+    pub recovery_text: RecoveryTextChoice,
 }
+
+/// Whether a sheet carries the recovery text (the data again as checked
+/// lines of text, FORMAT.md §11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RecoveryTextChoice {
+    /// Up to [`RECOVERY_TEXT_AUTO_MAX`] carried bytes; larger payloads get a
+    /// note saying it was left out and how to force it.
+    #[default]
+    Auto,
+    /// Always (an error if the payload is too large to number its lines).
+    On,
+    /// Never (the sheet says so).
+    Off,
+}
+
+/// Largest carried size that gets the recovery text by default: about 160
+/// lines, a page and a half of text.
+pub const RECOVERY_TEXT_AUTO_MAX: usize = 2048;
 
 /// What [`encode`] produced.
 #[derive(Debug, Clone)]
@@ -77,31 +99,41 @@ pub struct Encoded {
     pub payload_len: usize,
     /// The frame texts, in shard order.
     pub frames: Vec<String>,
+    /// The recovery-text lines printed (empty when left out).
+    pub recovery_lines: Vec<String>,
+    /// Pages of the PDF.
+    pub pages: usize,
 }
 
-/// Cut carried bytes of `kind` into frames per `plan`.
+/// Cut an envelope ([`format::envelope`]) of `kind` into format-v2 frames per `plan`.
 pub fn frames_of(kind: PayloadKind, carried: &[u8], plan: &plan::Plan) -> Result<Vec<Frame>, Error> {
+    let mut checksum = [0u8; format::frame::CHECKSUM_LEN];
+    let id = format::frame::SET_ID_LEN;
+    checksum[..id].copy_from_slice(&carried[..id.min(carried.len())]);
     let set = SetKey {
+        version: format::frame::VERSION as u8,
         kind,
         k: plan.k as u8,
         n: plan.n as u8,
         payload_len: carried.len() as u32,
-        checksum: format::checksum(carried),
+        checksum,
     };
     let shards = shard::split(carried, plan.k, plan.n)?;
     Ok(shards.into_iter().enumerate().map(|(i, shard)| Frame { set, index: i as u8, shard }).collect())
 }
 
-/// Cut a plain sheet payload into frames per `plan`.
-pub fn frames(payload: &[u8], plan: &plan::Plan) -> Result<Vec<Frame>, Error> {
-    frames_of(PayloadKind::Sheet, payload, plan)
+/// The payload bytes (compact CBOR, FORMAT.md §1) of a backup, and its envelope.
+pub fn payload_of(backup: &Backup) -> (Vec<u8>, Vec<u8>) {
+    let payload = format::compact::encode(backup);
+    let carried = format::envelope::seal(&payload, true);
+    (payload, carried)
 }
 
 /// Turn a backup into a printable PDF sheet.
 pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
     backup.validate()?;
-    let payload = format::payload::encode(backup);
-    render_sheet(backup, PayloadKind::Sheet, &payload, opts, !opts.no_plaintext, Vec::new())
+    let (_, carried) = payload_of(backup);
+    render_sheet(backup, PayloadKind::Sheet, &carried, opts, !opts.no_plaintext, Vec::new())
 }
 
 /// How a protected sheet is locked (see FORMAT.md §10).
@@ -132,7 +164,7 @@ pub fn encode_protected(
     protection: &Protection,
 ) -> Result<Vec<ProtectedSheet>, Error> {
     backup.validate()?;
-    let payload = format::payload::encode(backup);
+    let payload = format::compact::encode(backup);
     let (inner, inner_kind, notices) = match &protection.passphrase {
         Some(pass) => (
             protect::passphrase::encrypt(&payload, pass, protection.work_factor)?,
@@ -145,7 +177,8 @@ pub fn encode_protected(
         None => (payload.clone(), protect::shares::InnerKind::Sheet, Vec::new()),
     };
     let Some((k, n, holders)) = &protection.shares else {
-        let sheet = render_sheet(backup, PayloadKind::Encrypted, &inner, opts, false, notices)?;
+        let carried = format::envelope::seal(&inner, false);
+        let sheet = render_sheet(backup, PayloadKind::Encrypted, &carried, opts, false, notices)?;
         return Ok(vec![ProtectedSheet { sheet, share: None, split_code: None }]);
     };
     let shares = protect::shares::split(&inner, inner_kind, *k, *n, holders)?;
@@ -163,13 +196,24 @@ pub fn encode_protected(
             info.split_code()
         )];
         share_notices.extend(notices.iter().cloned());
-        let sheet = render_sheet(backup, PayloadKind::Share, &bytes, opts, false, share_notices)?;
+        let carried = format::envelope::seal(&bytes, false);
+        let sheet = render_sheet(backup, PayloadKind::Share, &carried, opts, false, share_notices)?;
         out.push(ProtectedSheet { sheet, share: Some((info.x, holder)), split_code: Some(info.split_code()) });
     }
     Ok(out)
 }
 
-/// Lay out and render one sheet carrying `carried` bytes of `kind`.
+/// How many more data codes than the fewest [`render_sheet`] tries: more,
+/// smaller codes sometimes lay out better (one row instead of two, larger
+/// modules, everything on page 1).
+pub const EXTRA_SPLITS_TRIED: usize = 3;
+
+/// Lay out and render one sheet carrying the envelope `carried` of `kind`.
+///
+/// With the default split, a few splits into more data codes (same share of
+/// codes that may be lost, same QR level) are laid out too, and the best
+/// sheet is kept: page 1 holding every code and all the data, then the
+/// fewest pages, then the largest modules, then the fewest codes.
 fn render_sheet(
     backup: &Backup,
     kind: PayloadKind,
@@ -178,18 +222,9 @@ fn render_sheet(
     show_secrets: bool,
     notices: Vec<String>,
 ) -> Result<Encoded, Error> {
-    let plan = plan::plan(carried.len(), opts.redundancy, opts.ecc)?;
-    let frames = frames_of(kind, carried, &plan)?;
-    let codes = frames
-        .iter()
-        .map(|f| {
-            let text = f.to_text();
-            let symbol = sheet::qr::encode(&text, plan.ecc).ok_or(Error::Symbol(plan.ecc.letter()))?;
-            Ok(CodeBlock { index: f.index as usize, text, symbol })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let fingerprint = Fingerprint::of(carried);
-    let secrets = show_secrets.then(|| {
+    let content = format::envelope::open(carried).expect("an envelope just sealed opens");
+    let fingerprint = Fingerprint::of(&content);
+    let secrets: Option<Vec<SecretBlock>> = show_secrets.then(|| {
         backup
             .secrets
             .iter()
@@ -199,33 +234,86 @@ fn render_sheet(
             })
             .collect()
     });
-    let doc = SheetDoc {
-        title: backup.title.clone(),
-        date: opts.date.clone(),
-        fingerprint: fingerprint.to_string(),
-        program: PROGRAM.to_string(),
-        format_version: format::frame::VERSION,
-        paper: opts.paper,
-        secrets,
-        codes,
-        k: plan.k,
-        n: plan.n,
-        ecc: plan.ecc,
-        payload_len: carried.len(),
-        notices,
-        extra_font: opts.extra_font.clone(),
-    };
-    let mut blocks = sheet::standard_blocks(&doc);
-    if let Some(e) = &opts.emergency {
-        blocks.extend(emergency_blocks(e));
+    let mut best: Option<((bool, usize, i64, usize), SheetDoc, Vec<Frame>, plan::Plan)> = None;
+    for plan in plan::candidates(carried.len(), opts.redundancy, opts.ecc, EXTRA_SPLITS_TRIED)? {
+        let frames = frames_of(kind, carried, &plan)?;
+        let codes = frames
+            .iter()
+            .map(|f| {
+                let text = f.to_text();
+                let symbol = sheet::qr::encode(&text, plan.ecc).ok_or(Error::Symbol(plan.ecc.letter()))?;
+                Ok(CodeBlock { index: f.index as usize, text, symbol })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let recovery = recovery_text(kind, &plan, carried, opts.recovery_text)?;
+        let doc = SheetDoc {
+            title: backup.title.clone(),
+            date: opts.date.clone(),
+            fingerprint: fingerprint.to_string(),
+            program: PROGRAM.to_string(),
+            format_version: format::frame::VERSION,
+            paper: opts.paper,
+            secrets: secrets.clone(),
+            codes,
+            k: plan.k,
+            n: plan.n,
+            ecc: plan.ecc,
+            payload_len: carried.len(),
+            notices: notices.clone(),
+            extra_font: opts.extra_font.clone(),
+            recovery,
+        };
+        let layout = sheet::layout_sheet(&doc, &sheet_blocks(&doc, opts))?;
+        let spread = layout.data_page > 0 || layout.code_pages > 1;
+        let key = (spread, layout.pages.len(), -((layout.module_mm * 100.0).round() as i64), plan.n);
+        if best.as_ref().is_none_or(|(k, ..)| key < *k) {
+            best = Some((key, doc, frames, plan));
+        }
     }
-    let pdf = sheet::render_blocks(&doc, &blocks)?;
+    let (_, doc, frames, plan) = best.expect("plan::candidates returns at least one plan");
+    let (pdf, pages) = sheet::render_blocks_counted(&doc, &sheet_blocks(&doc, opts))?;
+    let recovery_lines = match &doc.recovery {
+        sheet::Recovery::Lines(l) => l.clone(),
+        _ => Vec::new(),
+    };
     Ok(Encoded {
         pdf,
         fingerprint,
         plan,
         payload_len: carried.len(),
         frames: frames.iter().map(Frame::to_text).collect(),
+        recovery_lines,
+        pages,
+    })
+}
+
+/// The text flow of a sheet: the standard blocks and the emergency guide.
+fn sheet_blocks(doc: &SheetDoc, opts: &EncodeOptions) -> Vec<sheet::layout::Block> {
+    let mut blocks = sheet::standard_blocks(doc);
+    if let Some(e) = &opts.emergency {
+        blocks.extend(emergency_blocks(e));
+    }
+    blocks
+}
+
+/// The recovery text for a sheet, or why it is left out.
+fn recovery_text(
+    kind: PayloadKind,
+    plan: &plan::Plan,
+    carried: &[u8],
+    choice: RecoveryTextChoice,
+) -> Result<sheet::Recovery, Error> {
+    let lines = || format::text::encode(kind, plan.k as u8, plan.n as u8, carried);
+    Ok(match choice {
+        RecoveryTextChoice::Off => sheet::Recovery::Off,
+        RecoveryTextChoice::Auto if carried.len() > RECOVERY_TEXT_AUTO_MAX => {
+            sheet::Recovery::TooLarge { lines: format::text::Layout::for_stream(carried.len() + 5).lines() }
+        }
+        RecoveryTextChoice::Auto => match lines() {
+            Ok(l) => sheet::Recovery::Lines(l),
+            Err(e) => sheet::Recovery::TooLarge { lines: e.lines },
+        },
+        RecoveryTextChoice::On => sheet::Recovery::Lines(lines().map_err(Error::RecoveryText)?),
     })
 }
 

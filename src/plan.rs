@@ -76,7 +76,7 @@ pub fn shard_capacity(ecc: Ecc) -> usize {
     while digits::digit_len(bytes + 1) <= digit_cap {
         bytes += 1;
     }
-    bytes - frame::OVERHEAD
+    bytes - frame::overhead(frame::VERSION as u8)
 }
 
 /// Choose k, n and the QR level for a payload of `len` bytes.
@@ -86,7 +86,33 @@ pub fn plan(len: usize, redundancy: Option<u32>, ecc: Option<Ecc>) -> Result<Pla
         return Err(PlanError::Redundancy(r));
     }
     let ecc = ecc.unwrap_or_else(|| default_ecc(len));
+    if len > frame::MAX_CARRIED_LEN_V2 as usize {
+        return Err(PlanError::TooLarge { len, n: 256, ecc: ecc.letter() });
+    }
     let k = len.div_ceil(shard_capacity(ecc)).max(MIN_DATA_CODES);
+    with_k(len, k, r, ecc)
+}
+
+/// Plans with the same redundancy and QR level as [`plan`] but more, smaller
+/// codes: the fewest data codes first, then up to `more` extra ones (fewer
+/// bytes per code, smaller symbols, which may lay out better on the page).
+pub fn candidates(len: usize, redundancy: Option<u32>, ecc: Option<Ecc>, more: usize) -> Result<Vec<Plan>, PlanError> {
+    let first = plan(len, redundancy, ecc)?;
+    let r = redundancy.unwrap_or_else(|| default_redundancy(len));
+    let mut out = vec![first];
+    for k in first.k + 1..=first.k + more {
+        if k > len {
+            break;
+        }
+        match with_k(len, k, r, first.ecc) {
+            Ok(p) => out.push(p),
+            Err(_) => break,
+        }
+    }
+    Ok(out)
+}
+
+fn with_k(len: usize, k: usize, r: u32, ecc: Ecc) -> Result<Plan, PlanError> {
     // parity / n >= r/100  <=>  parity >= k·r / (100 − r)
     let parity = (k * r as usize).div_ceil(100 - r as usize).max(1);
     let n = k + parity;
@@ -132,11 +158,12 @@ mod tests {
             let cap = shard_capacity(ecc);
             let f = frame::Frame {
                 set: frame::SetKey {
+                    version: frame::VERSION as u8,
                     kind: frame::PayloadKind::Sheet,
                     k: 1,
                     n: 1,
                     payload_len: cap as u32,
-                    checksum: [9; 16],
+                    checksum: [9, 9, 9, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
                 },
                 index: 0,
                 shard: vec![0xff; cap],

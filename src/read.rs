@@ -10,7 +10,7 @@ use serde_json::json;
 use paperseed::assemble::{Outcome, Report, SetReport};
 use paperseed::format::{Fingerprint, PayloadKind};
 use paperseed::protect;
-use paperseed::restore::{self, Located, Restored};
+use paperseed::restore::{self, Located, Restored, TextRead};
 use paperseed::scan::{self, DetectOptions, Effort, Limits, Page};
 use paperseed::secret::{Secret, export, manifest};
 
@@ -30,6 +30,9 @@ pub struct Scanned {
     pub text: Option<TextHealth>,
 }
 
+/// Where recovery-text lines were read, as reports name it.
+const TEXT_PLACE: &str = "the recovery text";
+
 /// What the recovery-text reader found.
 pub struct TextHealth {
     lines: usize,
@@ -38,8 +41,8 @@ pub struct TextHealth {
     frames: usize,
 }
 
-/// Read the recovery-text blocks of every page; their frames join `found`.
-fn read_recovery_text(pages: &[Page], found: &mut Vec<Located>, quiet: bool) -> TextHealth {
+/// Read the recovery-text blocks of every page: the lines that pass their check.
+fn read_recovery_text(pages: &[Page], read: &mut Vec<TextRead>, quiet: bool) -> TextHealth {
     let mut progress = Progress::new(quiet, pages.len());
     let mut texts = Vec::new();
     let mut health = TextHealth { lines: 0, passed: 0, repaired: 0, frames: 0 };
@@ -50,19 +53,14 @@ fn read_recovery_text(pages: &[Page], found: &mut Vec<Located>, quiet: bool) -> 
             if line.passes {
                 health.passed += 1;
                 health.repaired += usize::from(line.repaired > 0);
-                texts.push(line.text);
+                texts.push(line.text.clone());
+                read.push(TextRead { text: line.text, place: TEXT_PLACE.into() });
             }
         }
     }
     progress.finish();
     let (frames, _) = paperseed::ocr::decode_lines(&texts);
     health.frames = frames.len();
-    for text in frames {
-        let code = Located { text, bytes: Vec::new(), place: "the recovery text".into() };
-        if !found.iter().any(|f| f.text == code.text) {
-            found.push(code);
-        }
-    }
     health
 }
 
@@ -153,12 +151,13 @@ fn scan_inputs(args: &ScanArgs, quiet: bool, always_read_text: bool) -> Result<S
         report = restore::assemble(&found);
     }
     let mut text = None;
+    let mut lines = Vec::new();
     if always_read_text || !all_restored(&report) {
         if !always_read_text {
             note(quiet, "Reading the recovery text as well…");
         }
-        text = Some(read_recovery_text(&pages, &mut found, quiet));
-        report = restore::assemble(&found);
+        text = Some(read_recovery_text(&pages, &mut lines, quiet));
+        report = restore::assemble_with_text(&found, &lines);
     }
     Ok(Scanned { found, report, pages: pages.len(), text })
 }
@@ -262,7 +261,7 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
         }
         // Not a paperseed sheet: perhaps a SeedQR code.
         if let Some(backup) = crate::accounts::seedqr_backup(&scanned.found) {
-            let fingerprint = Fingerprint::of(&paperseed::format::payload::encode(&backup));
+            let fingerprint = Fingerprint::of(&paperseed::format::compact::encode(&backup));
             let entry = Entry {
                 set_id: None,
                 status: "read from SeedQR codes (they carry no checksum)".into(),
@@ -588,8 +587,19 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
             }
             (None, _) => {}
         }
-        if let Some(h) = &scanned.text {
-            let from_text = set.shards.values().filter(|s| s.sources.iter().any(|p| p == "the recovery text")).count();
+        if let Some(t) = &set.text {
+            text.push_str(&format!(
+                "  Recovery text: {} of its {} lines read and checked{}.\n",
+                t.lines,
+                t.expected,
+                if t.conflicts > 0 {
+                    format!(", {} read twice with different contents", t.conflicts)
+                } else {
+                    String::new()
+                }
+            ));
+        } else if let Some(h) = scanned.text.as_ref().filter(|_| set.set.version == 1) {
+            let from_text = set.shards.values().filter(|s| s.sources.iter().any(|p| p == TEXT_PLACE)).count();
             text.push_str(&format!(
                 "  Recovery text: {} lines read, {} pass their check ({} after correcting a character); {} of the {n} codes' data rebuilt from it.\n",
                 h.lines, h.passed, h.repaired, from_text

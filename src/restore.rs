@@ -45,7 +45,112 @@ pub fn scan_page(page: &Page, opts: &DetectOptions) -> Vec<Located> {
 
 /// Assemble everything found.
 pub fn assemble(found: &[Located]) -> Report {
-    assemble::assemble(found.iter().map(|l| Sighting { text: l.text.clone(), source: l.place.clone() }))
+    assemble_with_text(found, &[])
+}
+
+/// One recovery-text line as read from a scan or typed (format v1 or v2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextRead {
+    pub text: String,
+    /// e.g. `scan.pdf page 1 (recovery text)`, or `typed lines`.
+    pub place: String,
+}
+
+/// Assemble codes and recovery-text lines together. Format-v1 lines are
+/// rebuilt into frames (FORMAT.md appendix); format-v2 lines are grouped
+/// by sheet (a line 0 with another header starts a new sheet) and joined
+/// with the codes of their set.
+pub fn assemble_with_text(found: &[Located], lines: &[TextRead]) -> Report {
+    let mut sightings: Vec<Sighting> =
+        found.iter().map(|l| Sighting { text: l.text.clone(), source: l.place.clone() }).collect();
+    let (v1, v2): (Vec<&TextRead>, Vec<&TextRead>) = lines.iter().partition(|l| crate::ocr::lines::is_v1_line(&l.text));
+    let v1_texts: Vec<String> = v1.iter().map(|l| l.text.clone()).collect();
+    let (frames, _) = crate::ocr::decode_lines(&v1_texts);
+    let place = v1.first().map_or_else(String::new, |l| l.place.clone());
+    for text in frames {
+        if !sightings.iter().any(|s| s.text == text) {
+            sightings.push(Sighting { text, source: place.clone() });
+        }
+    }
+    assemble::assemble_with_text(sightings, group_lines(&v2))
+}
+
+/// Why a typed entry is not a usable recovery line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {entry}: {problem}")]
+pub struct TypedError {
+    /// 1-based number of the entry.
+    pub entry: usize,
+    pub problem: String,
+}
+
+/// Check one typed entry: a recovery line, or a whole printed row of them
+/// (format v2: 26 symbols a line, two to a row; v1: 17 symbols, three to a
+/// row). Spaces, `-` and case do not matter. Returns the lines it holds.
+pub fn check_typed(entry_text: &str, entry: usize, place: &str) -> Result<Vec<TextRead>, TypedError> {
+    use crate::format::text;
+    let err = |problem: String| TypedError { entry, problem };
+    let symbols: Vec<char> = entry_text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let n = symbols.len();
+    let read = |t: String| TextRead { text: t, place: place.to_string() };
+    if n > 0 && n.is_multiple_of(text::LINE_SYMBOLS) && n <= 2 * text::LINE_SYMBOLS {
+        return symbols
+            .chunks(text::LINE_SYMBOLS)
+            .map(|c| {
+                let t: String = c.iter().collect();
+                text::parse_line(&t).map(|_| read(t)).map_err(|e| err(e.to_string()))
+            })
+            .collect();
+    }
+    if crate::ocr::lines::is_v1_line(entry_text) {
+        let lines = crate::ocr::lines::parse_input(entry_text, entry).map_err(|e| err(v1_problem(&e)))?;
+        let per = crate::ocr::lines::LINE_SYMBOLS;
+        return Ok((0..lines.len()).map(|i| read(symbols[i * per..(i + 1) * per].iter().collect())).collect());
+    }
+    if let Some(c) = symbols.iter().find(|c| crate::format::text::symbol_value(**c).is_none()) {
+        return Err(err(format!("{c:?} is not in the recovery alphabet")));
+    }
+    Err(err(format!(
+        "{n} symbols; a recovery line has {} (spaces do not count; sheets of paperseed 0.1 have {})",
+        text::LINE_SYMBOLS,
+        crate::ocr::lines::LINE_SYMBOLS
+    )))
+}
+
+/// A v1 line error without its "line N:" prefix and without echoing the text.
+fn v1_problem(e: &crate::ocr::LineError) -> String {
+    use crate::ocr::LineError as E;
+    match e {
+        E::BadChar { ch, .. } => format!("{ch:?} is not in the recovery alphabet"),
+        E::BadLength { len, .. } => format!("{len} symbols; a recovery line has {}", crate::ocr::lines::LINE_SYMBOLS),
+        E::BadCheck { .. } => "it fails its check: a character is wrong; compare it with the paper".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Group format-v2 lines by sheet, in reading order: a new group starts at
+/// a line 0 whose header differs from the current group's, or at a
+/// position read before with other contents. Lines that fail their check
+/// are skipped.
+pub fn group_lines(lines: &[&TextRead]) -> Vec<assemble::TextGroup> {
+    use crate::format::text;
+    let mut groups: Vec<assemble::TextGroup> = Vec::new();
+    for l in lines {
+        let Ok(line) = text::parse_line(&l.text) else { continue };
+        let fresh = match groups.last() {
+            None => true,
+            Some(g) => {
+                let other_header = line.header().is_some_and(|h| g.lines.header().is_some_and(|gh| gh != h));
+                let conflict = g.lines.lines.get(&line.position).is_some_and(|b| *b != line.bytes);
+                other_header || conflict
+            }
+        };
+        if fresh {
+            groups.push(assemble::TextGroup { lines: text::Lines::default(), source: l.place.clone() });
+        }
+        groups.last_mut().expect("a group").lines.insert(line);
+    }
+    groups
 }
 
 /// A set that was rebuilt and decoded.

@@ -5,11 +5,13 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use paperseed::ocr;
-use paperseed::restore::{self, Located};
+use paperseed::restore::{self, TextRead};
 
 use crate::cli::{Failure, note};
 use crate::read::Scanned;
+
+/// Where typed lines come from, as reports name it.
+const PLACE: &str = "typed lines";
 
 /// Read typed lines until the payload can be rebuilt, an empty line, or EOF.
 pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
@@ -21,7 +23,7 @@ pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
              Each line is checked as you enter it. Lines may be skipped: the others cover them. An empty line ends."
         );
     }
-    let mut accepted: Vec<String> = Vec::new();
+    let mut accepted: Vec<TextRead> = Vec::new();
     let mut entry = 0;
     let mut lines = stdin.lock().lines();
     loop {
@@ -38,8 +40,8 @@ pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
             continue;
         }
         entry += 1;
-        match ocr::lines::parse_input(&line, entry) {
-            Ok(_) => accepted.push(line),
+        match restore::check_typed(&line, entry, PLACE) {
+            Ok(read) => accepted.extend(read),
             Err(e) => {
                 let hint = if interactive { " Type it again, or skip it." } else { " Skipped." };
                 note(quiet && !interactive, format!("{e}.{hint}"));
@@ -51,18 +53,12 @@ pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
             break;
         }
     }
-    let found = frames_of(&accepted);
-    let report = restore::assemble(&found);
-    Ok(Scanned { found, report, pages: 0, text: None })
+    let report = restore::assemble_with_text(&[], &accepted);
+    Ok(Scanned { found: Vec::new(), report, pages: 0, text: None })
 }
 
-fn frames_of(lines: &[String]) -> Vec<Located> {
-    let (frames, _) = ocr::decode_lines(lines);
-    frames.into_iter().map(|text| Located { text, bytes: Vec::new(), place: "typed lines".into() }).collect()
-}
-
-fn rebuildable(lines: &[String]) -> bool {
-    let report = restore::assemble(&frames_of(lines));
+fn rebuildable(lines: &[TextRead]) -> bool {
+    let report = restore::assemble_with_text(&[], lines);
     !report.sets.is_empty()
         && report.sets.iter().all(|s| matches!(s.outcome, paperseed::assemble::Outcome::Restored { .. }))
 }

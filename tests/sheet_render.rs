@@ -56,6 +56,7 @@ fn sample_doc(n: usize, digit_count: usize, paper: Paper) -> SheetDoc {
         payload_len: 512,
         notices: vec![],
         extra_font: None,
+        recovery: Default::default(),
     }
 }
 

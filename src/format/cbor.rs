@@ -8,7 +8,9 @@
 //! bounded in depth and size because it reads untrusted scans.
 //!
 //! Supported: unsigned integers (major type 0), byte strings (2), text strings
-//! (3), arrays (4), maps with text keys (5). Nothing else appears in a payload.
+//! (3), arrays (4), maps (5) whose keys are all text (format v1's payload) or
+//! all unsigned integers (format v2's compact payload). Nothing else appears
+//! in a payload.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +23,8 @@ pub enum Value {
     Array(Vec<Value>),
     /// Keys are kept sorted in canonical order (see [`key_order`]) on encode.
     Map(BTreeMap<MapKey, Value>),
+    /// A map with unsigned-integer keys; canonical order is numeric order.
+    IntMap(BTreeMap<u64, Value>),
 }
 
 /// A text map key ordered as RFC 8949 §4.2.1 requires: by encoded bytes, which
@@ -120,6 +124,13 @@ impl Value {
                     v.encode_into(out);
                 }
             }
+            Value::IntMap(map) => {
+                head(out, 5, map.len() as u64);
+                for (k, v) in map {
+                    head(out, 0, *k);
+                    v.encode_into(out);
+                }
+            }
         }
     }
 
@@ -140,6 +151,11 @@ impl Value {
 
     pub fn text(s: impl Into<String>) -> Value {
         Value::Text(s.into())
+    }
+
+    /// Build an integer-keyed map from `(key, value)` pairs.
+    pub fn int_map<I: IntoIterator<Item = (u64, Value)>>(pairs: I) -> Value {
+        Value::IntMap(pairs.into_iter().collect())
     }
 }
 
@@ -219,6 +235,23 @@ impl Reader<'_> {
             }
             5 => {
                 let n = self.len(arg, at)?;
+                // The first key decides: all text keys, or all unsigned integers.
+                if n > 0 && self.bytes.get(self.pos).is_some_and(|b| b >> 5 == 0) {
+                    let mut map = BTreeMap::new();
+                    let mut last: Option<u64> = None;
+                    for _ in 0..n {
+                        let key = match self.value(depth + 1)? {
+                            Value::Uint(k) => k,
+                            _ => return Err(CborError::Unsupported(at)),
+                        };
+                        if last.is_some_and(|prev| prev >= key) {
+                            return Err(CborError::KeyOrder(at));
+                        }
+                        last = Some(key);
+                        map.insert(key, self.value(depth + 1)?);
+                    }
+                    return Ok(Value::IntMap(map));
+                }
                 let mut map = BTreeMap::new();
                 let mut last: Option<String> = None;
                 for _ in 0..n {
@@ -287,6 +320,12 @@ mod tests {
             Value::decode(&[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
             Err(CborError::Truncated(_))
         ));
+        // Integer keys: numeric order, no mixing with text keys.
+        assert_eq!(Value::decode(&[0xa2, 0x01, 0x00, 0x00, 0x00]), Err(CborError::KeyOrder(0)));
+        assert_eq!(Value::decode(&[0xa2, 0x00, 0x00, 0x61, b'a', 0x00]), Err(CborError::Unsupported(0)));
+        assert_eq!(Value::decode(&[0xa2, 0x61, b'a', 0x00, 0x00, 0x00]), Err(CborError::Unsupported(0)));
+        let m = Value::int_map([(24, Value::Uint(1)), (0, Value::Uint(2))]);
+        assert_eq!(m.encode(), [0xa2, 0x00, 0x02, 0x18, 0x18, 0x01]);
         let deep = [vec![0x81; 40], vec![0x00]].concat();
         assert_eq!(Value::decode(&deep), Err(CborError::TooDeep(MAX_DEPTH)));
     }
@@ -300,8 +339,9 @@ mod tests {
         leaf.prop_recursive(4, 64, 8, |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-                proptest::collection::btree_map("[a-z]{0,6}", inner, 0..6)
+                proptest::collection::btree_map("[a-z]{0,6}", inner.clone(), 0..6)
                     .prop_map(|m| Value::Map(m.into_iter().map(|(k, v)| (MapKey(k), v)).collect())),
+                proptest::collection::btree_map(any::<u64>(), inner, 1..6).prop_map(Value::IntMap),
             ]
         })
     }

@@ -1,43 +1,65 @@
 //! Frames: the text inside one QR code, self-describing and checksummed.
 //!
 //! ```text
-//! PAPERSEED1:<decimal digits>
+//! PAPERSEED2:<decimal digits>        (format v2, written since paperseed 0.2)
+//! PAPERSEED1:<decimal digits>        (format v1, paperseed 0.1: still read)
 //! ```
 //! The prefix names the program and the format version, so an unknown version
 //! is recognised as such ("this sheet needs a newer paperseed") instead of
 //! failing as garbage. The digits encode (see [`super::digits`]) the binary
-//! frame, all integers big-endian:
+//! frame, all integers big-endian. Version 2:
 //!
 //! | offset | size | field |
 //! |---|---|---|
-//! | 0 | 1 | payload kind (1 = CBOR sheet) |
+//! | 0 | 1 | payload kind (1 = sheet, 2 = encrypted, 3 = share) |
 //! | 1 | 1 | k — data shards (any k codes restore) |
 //! | 2 | 1 | n — total shards |
 //! | 3 | 1 | shard index, 0-based (0..k are data, k..n parity) |
-//! | 4 | 4 | payload length in bytes |
-//! | 8 | 16 | BLAKE3(payload), first 16 bytes — also names the set |
-//! | 24 | L | the shard, L = ceil(length / k) |
-//! | 24+L | 4 | CRC-32 (IEEE) of bytes 0..24+L |
+//! | 4 | 2 | length of the carried bytes (the envelope, [`super::envelope`]) |
+//! | 6 | 4 | set id: the first 4 bytes of the envelope's checksum |
+//! | 10 | S | the shard, S = ceil(length / k) |
+//! | 10+S | 4 | CRC-32 (IEEE) of bytes 0..10+S |
+//!
+//! Version 1 had a 4-byte length and the whole 16-byte checksum in every
+//! frame (24-byte header); v2 carries the checksum once, inside the
+//! envelope, which is rebuilt and checked like any other byte.
 
 use super::digits;
 
 /// Text before the version number.
 pub const MAGIC: &str = "PAPERSEED";
-/// The frame format version this build writes and reads.
-pub const VERSION: u32 = 1;
-/// Bytes of a frame besides its shard.
-pub const OVERHEAD: usize = HEADER_LEN + CRC_LEN;
-/// Bytes before the shard.
-pub const HEADER_LEN: usize = 24;
+/// The frame format version this build writes.
+pub const VERSION: u32 = 2;
+/// Frame versions this build reads.
+pub const READ_VERSIONS: [u32; 2] = [1, 2];
 const CRC_LEN: usize = 4;
-/// Length of the truncated payload checksum.
+/// Length of the checksum carried in v1 frames and in v2 envelopes.
 pub const CHECKSUM_LEN: usize = 16;
-/// Largest payload a frame may announce; bounds what assembly allocates.
+/// Length of the set id in v2 frames.
+pub const SET_ID_LEN: usize = 4;
+/// Largest payload a v1 frame may announce; bounds what assembly allocates.
 pub const MAX_PAYLOAD_LEN: u32 = 1 << 20;
+/// Largest carried length a v2 frame can announce.
+pub const MAX_CARRIED_LEN_V2: u32 = u16::MAX as u32;
 
-/// The prefix of a version-1 frame, `PAPERSEED1:`.
+/// Bytes before the shard, per frame version.
+pub fn header_len(version: u8) -> usize {
+    if version == 1 { 24 } else { 10 }
+}
+
+/// Bytes of a frame besides its shard, per frame version.
+pub fn overhead(version: u8) -> usize {
+    header_len(version) + CRC_LEN
+}
+
+/// The prefix of a frame, `PAPERSEED2:`.
+pub fn prefix_of(version: u8) -> String {
+    format!("{MAGIC}{version}:")
+}
+
+/// The prefix of the frames this build writes.
 pub fn prefix() -> String {
-    format!("{MAGIC}{VERSION}:")
+    prefix_of(VERSION as u8)
 }
 
 /// What the payload bytes are.
@@ -73,10 +95,15 @@ impl PayloadKind {
 /// frames of the same set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SetKey {
+    /// Frame format version (1 or 2).
+    pub version: u8,
     pub kind: PayloadKind,
     pub k: u8,
     pub n: u8,
+    /// Length of the bytes the shards carry (v1: the payload; v2: the envelope).
     pub payload_len: u32,
+    /// v1: the first 16 bytes of BLAKE3(payload). v2: the set id (4 bytes),
+    /// then zeros.
     pub checksum: [u8; CHECKSUM_LEN],
 }
 
@@ -88,7 +115,12 @@ impl SetKey {
 
     /// Short set id for messages: the first 4 checksum bytes in hex.
     pub fn short_id(&self) -> String {
-        self.checksum[..4].iter().map(|b| format!("{b:02x}")).collect()
+        self.checksum[..SET_ID_LEN].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The set id (first 4 bytes of the checksum).
+    pub fn set_id(&self) -> [u8; SET_ID_LEN] {
+        self.checksum[..SET_ID_LEN].try_into().unwrap()
     }
 }
 
@@ -111,7 +143,7 @@ pub enum FrameError {
     #[error("not a paperseed code")]
     NotPaperseed,
     #[error(
-        "this code uses paperseed format version {0}; this paperseed reads version {VERSION}: it needs a newer paperseed"
+        "this code uses paperseed format version {0}; this paperseed reads versions 1 and 2: it needs a newer paperseed"
     )]
     UnknownVersion(u32),
     #[error("this code holds a kind of payload ({0}) this paperseed does not know: it needs a newer paperseed")]
@@ -130,10 +162,15 @@ impl Frame {
     /// The binary form (without the text prefix).
     pub fn to_bytes(&self) -> Vec<u8> {
         let s = &self.set;
-        let mut out = Vec::with_capacity(OVERHEAD + self.shard.len());
+        let mut out = Vec::with_capacity(overhead(s.version) + self.shard.len());
         out.extend_from_slice(&[s.kind.code(), s.k, s.n, self.index]);
-        out.extend_from_slice(&s.payload_len.to_be_bytes());
-        out.extend_from_slice(&s.checksum);
+        if s.version == 1 {
+            out.extend_from_slice(&s.payload_len.to_be_bytes());
+            out.extend_from_slice(&s.checksum);
+        } else {
+            out.extend_from_slice(&(s.payload_len as u16).to_be_bytes());
+            out.extend_from_slice(&s.checksum[..SET_ID_LEN]);
+        }
         out.extend_from_slice(&self.shard);
         let crc = crc32fast::hash(&out);
         out.extend_from_slice(&crc.to_be_bytes());
@@ -142,14 +179,16 @@ impl Frame {
 
     /// The text a QR code holds.
     pub fn to_text(&self) -> String {
-        let mut t = prefix();
+        let mut t = prefix_of(self.set.version);
         t.push_str(&digits::encode(&self.to_bytes()));
         t
     }
 
-    /// Parse the binary form, checking the CRC and header consistency.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Frame, FrameError> {
-        if bytes.len() < OVERHEAD + 1 {
+    /// Parse the binary form of a frame of `version`, checking the CRC and
+    /// header consistency.
+    pub fn from_bytes_v(version: u8, bytes: &[u8]) -> Result<Frame, FrameError> {
+        let header = header_len(version);
+        if bytes.len() < header + CRC_LEN + 1 {
             return Err(FrameError::Truncated(bytes.len()));
         }
         let (body, crc) = bytes.split_at(bytes.len() - CRC_LEN);
@@ -158,22 +197,33 @@ impl Frame {
         }
         let kind = PayloadKind::from_code(body[0]).ok_or(FrameError::UnknownKind(body[0]))?;
         let (k, n, index) = (body[1], body[2], body[3]);
-        let payload_len = u32::from_be_bytes(body[4..8].try_into().unwrap());
-        let checksum: [u8; CHECKSUM_LEN] = body[8..HEADER_LEN].try_into().unwrap();
-        let shard = body[HEADER_LEN..].to_vec();
+        let mut checksum = [0u8; CHECKSUM_LEN];
+        let (payload_len, max) = if version == 1 {
+            checksum.copy_from_slice(&body[8..24]);
+            (u32::from_be_bytes(body[4..8].try_into().unwrap()), MAX_PAYLOAD_LEN)
+        } else {
+            checksum[..SET_ID_LEN].copy_from_slice(&body[6..10]);
+            (u32::from(u16::from_be_bytes(body[4..6].try_into().unwrap())), MAX_CARRIED_LEN_V2)
+        };
+        let shard = body[header..].to_vec();
         if k == 0 || n < k {
             return Err(FrameError::BadHeader("k must be at least 1 and at most n"));
         }
         if index >= n {
             return Err(FrameError::BadHeader("shard index is not below n"));
         }
-        if payload_len == 0 || payload_len > MAX_PAYLOAD_LEN {
+        if payload_len == 0 || payload_len > max {
             return Err(FrameError::BadHeader("payload length out of range"));
         }
         if shard.len() != shard_len(payload_len as usize, k as usize) {
             return Err(FrameError::BadHeader("shard length does not match payload length and k"));
         }
-        Ok(Frame { set: SetKey { kind, k, n, payload_len, checksum }, index, shard })
+        Ok(Frame { set: SetKey { version, kind, k, n, payload_len, checksum }, index, shard })
+    }
+
+    /// Parse the binary form of a version-1 frame.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Frame, FrameError> {
+        Frame::from_bytes_v(1, bytes)
     }
 
     /// Parse a code's text. Whitespace is ignored (typed input), the prefix's
@@ -187,10 +237,10 @@ impl Frame {
             return Err(FrameError::NotPaperseed);
         }
         let version: u32 = version.parse().map_err(|_| FrameError::NotPaperseed)?;
-        if version != VERSION {
+        if !READ_VERSIONS.contains(&version) {
             return Err(FrameError::UnknownVersion(version));
         }
-        Frame::from_bytes(&digits::decode(body)?)
+        Frame::from_bytes_v(version as u8, &digits::decode(body)?)
     }
 }
 
@@ -202,10 +252,37 @@ mod tests {
     fn sample() -> Frame {
         let payload_len = 10;
         Frame {
-            set: SetKey { kind: PayloadKind::Sheet, k: 2, n: 4, payload_len, checksum: [7; 16] },
+            set: SetKey { version: 1, kind: PayloadKind::Sheet, k: 2, n: 4, payload_len, checksum: [7; 16] },
             index: 3,
             shard: vec![1, 2, 3, 4, 5],
         }
+    }
+
+    fn sample_v2() -> Frame {
+        let mut checksum = [0; 16];
+        checksum[..4].copy_from_slice(&[1, 2, 3, 4]);
+        Frame { set: SetKey { version: 2, ..sample().set }, ..sample() }.with_checksum(checksum)
+    }
+
+    impl Frame {
+        fn with_checksum(mut self, checksum: [u8; 16]) -> Frame {
+            self.set.checksum = checksum;
+            self
+        }
+    }
+
+    #[test]
+    fn v2_round_trip_and_layout() {
+        let f = sample_v2();
+        let b = f.to_bytes();
+        assert_eq!(b.len(), 10 + 5 + 4);
+        assert_eq!(&b[..10], &[1, 2, 4, 3, 0, 10, 1, 2, 3, 4]);
+        let t = f.to_text();
+        assert!(t.starts_with("PAPERSEED2:"));
+        assert_eq!(Frame::parse(&t).unwrap(), f);
+        assert_eq!(Frame::parse(&t.replacen("PAPERSEED2:", "PAPERSEED3:", 1)), Err(FrameError::UnknownVersion(3)));
+        // A v2 body under a v1 prefix is not accepted.
+        assert!(Frame::parse(&t.replacen("PAPERSEED2:", "PAPERSEED1:", 1)).is_err());
     }
 
     #[test]
@@ -222,7 +299,7 @@ mod tests {
         let t = sample().to_text();
         assert_eq!(Frame::parse("hello"), Err(FrameError::NotPaperseed));
         assert_eq!(Frame::parse("PAPERSEEDX:123"), Err(FrameError::NotPaperseed));
-        assert_eq!(Frame::parse(&t.replacen("PAPERSEED1:", "PAPERSEED2:", 1)), Err(FrameError::UnknownVersion(2)));
+        assert_eq!(Frame::parse(&t.replacen("PAPERSEED1:", "PAPERSEED9:", 1)), Err(FrameError::UnknownVersion(9)));
         // Flip one digit: the CRC (or the digit range check) catches it.
         let mut bad = t.clone().into_bytes();
         let i = bad.len() - 20;
@@ -250,16 +327,21 @@ mod tests {
 
     proptest! {
         #[test]
-        fn write_read(k in 1u8..20, extra in 0u8..20, len in 1u32..2000, seed in any::<u8>()) {
+        fn write_read(k in 1u8..20, extra in 0u8..20, len in 1u32..2000, seed in any::<u8>(), v2 in any::<bool>()) {
             let n = k.saturating_add(extra);
             let index = seed % n;
             let shard = vec![seed; shard_len(len as usize, k as usize)];
-            let f = Frame { set: SetKey { kind: PayloadKind::Sheet, k, n, payload_len: len, checksum: [seed; 16] }, index, shard };
+            let mut checksum = [seed; 16];
+            if v2 {
+                checksum[4..].fill(0);
+            }
+            let set = SetKey { version: if v2 { 2 } else { 1 }, kind: PayloadKind::Sheet, k, n, payload_len: len, checksum };
+            let f = Frame { set, index, shard };
             prop_assert_eq!(Frame::parse(&f.to_text()).unwrap(), f);
         }
 
         #[test]
-        fn parse_never_panics(s in "(PAPERSEED1:)?[0-9a-z:]{0,120}") {
+        fn parse_never_panics(s in "(PAPERSEED[12]:)?[0-9a-z:]{0,120}") {
             let _ = Frame::parse(&s);
         }
     }

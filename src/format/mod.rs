@@ -7,10 +7,13 @@
 //! numeric mode. docs/FORMAT.md is the specification.
 
 pub mod cbor;
+pub mod compact;
 pub mod digits;
+pub mod envelope;
 pub mod fingerprint;
 pub mod frame;
 pub mod payload;
+pub mod text;
 
 pub use fingerprint::Fingerprint;
 pub use frame::{Frame, FrameError, PayloadKind, SetKey};

@@ -1,4 +1,6 @@
-//! The payload: a [`Backup`] as deterministic CBOR, the bytes the codes carry.
+//! The payload of format v1 (schema 1): a [`Backup`] as deterministic CBOR
+//! with text keys. paperseed 0.2 writes the compact schema 2
+//! ([`super::compact`]) and reads both ([`decode`]).
 //!
 //! ```text
 //! { "v": 1, "title": text, "secrets": [ secret, ... ] }
@@ -32,6 +34,8 @@ pub enum PayloadError {
     UnknownType(usize, String),
     #[error("the payload does not follow the schema: {0}")]
     Schema(String),
+    #[error(transparent)]
+    Compact(#[from] super::compact::CompactError),
 }
 
 fn text(s: &str) -> Value {
@@ -166,8 +170,18 @@ fn secret_from(v: &Value, index: usize) -> Result<Secret, PayloadError> {
     })
 }
 
-/// Decode payload bytes into a backup, validating it like a manifest.
+/// Decode payload bytes of either schema (1: text keys, written by
+/// paperseed 0.1; 2: the compact form, [`super::compact`]) into a backup,
+/// validated like a manifest.
 pub fn decode(bytes: &[u8]) -> Result<Backup, PayloadError> {
+    if super::compact::is_compact(bytes) {
+        return Ok(super::compact::decode(bytes)?);
+    }
+    decode_v1(bytes)
+}
+
+/// Decode a schema-1 payload.
+pub fn decode_v1(bytes: &[u8]) -> Result<Backup, PayloadError> {
     let root = Value::decode(bytes)?;
     let f = fields(&root, "the payload".into())?;
     let v = f.uint("v")?;

@@ -24,10 +24,10 @@ use std::collections::BTreeMap;
 
 use crate::format::{Frame, FrameError};
 
-/// The symbols, by value 0..27.
-pub const ALPHABET: &str = "0123456789ACEFHJKMNPRTUVWXY";
-/// Number of symbols.
-pub const RADIX: u64 = 27;
+pub use crate::format::text::{
+    ALPHABET, RADIX, check_ok, check_symbols, gf27, locate_single, symbol_char, symbol_value, syndromes,
+};
+
 /// Frame bytes per line.
 pub const BYTES_PER_LINE: usize = 7;
 /// Symbols of the position field.
@@ -47,151 +47,6 @@ pub const LINE_CHARS: usize = LINE_SYMBOLS + 3;
 /// Where the symbols of a printed line sit (character columns).
 pub const SYMBOL_COLUMNS: [usize; LINE_SYMBOLS] = [0, 1, 2, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 18, 19];
 
-/// The value of a printed or typed character, with the confusions mapped:
-/// `O D Q` → 0, `I L` → 1, `Z` → 2, `S` → 5, `G` → 6, `B` → 8; any case.
-pub fn symbol_value(c: char) -> Option<u8> {
-    let c = match c.to_ascii_uppercase() {
-        'O' | 'D' | 'Q' => '0',
-        'I' | 'L' => '1',
-        'Z' => '2',
-        'S' => '5',
-        'G' => '6',
-        'B' => '8',
-        c => c,
-    };
-    ALPHABET.find(c).map(|i| i as u8)
-}
-
-/// The character of a symbol value.
-pub fn symbol_char(v: u8) -> char {
-    ALPHABET.as_bytes()[v as usize] as char
-}
-
-// ---------------------------------------------------------------------------
-// GF(27) = GF(3)[x] / (x^3 + 2x + 1); element a0 + 3·a1 + 9·a2 is a0 + a1·x + a2·x².
-// ---------------------------------------------------------------------------
-
-/// GF(27) arithmetic with log tables.
-pub mod gf27 {
-    /// Addition: digit-wise mod 3.
-    pub fn add(a: u8, b: u8) -> u8 {
-        let (mut a, mut b, mut out, mut w) = (a, b, 0, 1);
-        for _ in 0..3 {
-            out += ((a % 3 + b % 3) % 3) * w;
-            a /= 3;
-            b /= 3;
-            w *= 3;
-        }
-        out
-    }
-
-    /// Negation: digit-wise.
-    pub fn neg(a: u8) -> u8 {
-        let (mut a, mut out, mut w) = (a, 0, 1);
-        for _ in 0..3 {
-            out += ((3 - a % 3) % 3) * w;
-            a /= 3;
-            w *= 3;
-        }
-        out
-    }
-
-    pub fn sub(a: u8, b: u8) -> u8 {
-        add(a, neg(b))
-    }
-
-    /// Multiply by x, reducing with x³ = x + 2 (x³ + 2x + 1 = 0).
-    const fn times_x(a: u8) -> u8 {
-        let (a0, a1, a2) = (a % 3, (a / 3) % 3, a / 9);
-        // a0·x + a1·x² + a2·x³ = 2·a2 + (a0 + a2)·x + a1·x²
-        (2 * a2) % 3 + 3 * ((a0 + a2) % 3) + 9 * a1
-    }
-
-    const EXP: [u8; 26] = {
-        let mut t = [0u8; 26];
-        let mut v = 1;
-        let mut i = 0;
-        while i < 26 {
-            t[i] = v;
-            v = times_x(v);
-            i += 1;
-        }
-        t
-    };
-
-    const LOG: [u8; 27] = {
-        let mut t = [0u8; 27];
-        let mut i = 0;
-        while i < 26 {
-            t[EXP[i] as usize] = i as u8;
-            i += 1;
-        }
-        t
-    };
-
-    /// α^i (α = x is primitive).
-    pub fn exp(i: usize) -> u8 {
-        EXP[i % 26]
-    }
-
-    fn log(a: u8) -> usize {
-        LOG[a as usize] as usize
-    }
-
-    pub fn mul(a: u8, b: u8) -> u8 {
-        if a == 0 || b == 0 { 0 } else { exp(log(a) + log(b)) }
-    }
-
-    pub fn inv(a: u8) -> u8 {
-        exp(26 - log(a))
-    }
-
-    pub fn div(a: u8, b: u8) -> u8 {
-        mul(a, inv(b))
-    }
-}
-
-/// The two syndromes Σ vᵢ·αⁱ and Σ vᵢ·α²ⁱ of a line's symbols.
-pub fn syndromes(v: &[u8]) -> (u8, u8) {
-    let (mut s1, mut s2) = (0, 0);
-    for (i, &x) in v.iter().enumerate() {
-        s1 = gf27::add(s1, gf27::mul(x, gf27::exp(i)));
-        s2 = gf27::add(s2, gf27::mul(x, gf27::exp(2 * i)));
-    }
-    (s1, s2)
-}
-
-/// The check symbols for the first `LINE_SYMBOLS - 2` symbols.
-pub fn check_symbols(body: &[u8]) -> [u8; 2] {
-    let (s1, s2) = syndromes(body);
-    let (a, b) = (body.len(), body.len() + 1);
-    // c_a·α^a + c_b·α^b = −s1 ; c_a·α^2a + c_b·α^2b = −s2
-    let (m11, m12, m21, m22) = (gf27::exp(a), gf27::exp(b), gf27::exp(2 * a), gf27::exp(2 * b));
-    let det = gf27::sub(gf27::mul(m11, m22), gf27::mul(m12, m21));
-    let (r1, r2) = (gf27::neg(s1), gf27::neg(s2));
-    let ca = gf27::div(gf27::sub(gf27::mul(r1, m22), gf27::mul(m12, r2)), det);
-    let cb = gf27::div(gf27::sub(gf27::mul(m11, r2), gf27::mul(r1, m21)), det);
-    [ca, cb]
-}
-
-/// Whether a line's symbol values pass their check.
-pub fn check_ok(v: &[u8]) -> bool {
-    syndromes(v) == (0, 0)
-}
-
-/// If exactly one symbol of `v` is wrong, its position and correct value
-/// (used by the recogniser as a hint, never for typed input).
-pub fn locate_single(v: &[u8]) -> Option<(usize, u8)> {
-    let (s1, s2) = syndromes(v);
-    if s1 == 0 || s2 == 0 {
-        return None;
-    }
-    let ai = gf27::div(s2, s1);
-    let i = (0..v.len()).find(|&i| gf27::exp(i) == ai)?;
-    let e = gf27::div(s1, ai);
-    Some((i, gf27::sub(v[i], e)))
-}
-
 fn format_line(v: &[u8]) -> String {
     let mut s = String::with_capacity(LINE_CHARS);
     for (i, &x) in v.iter().enumerate() {
@@ -201,6 +56,13 @@ fn format_line(v: &[u8]) -> String {
         s.push(symbol_char(x));
     }
     s
+}
+
+/// Whether a line's text has the 17 symbols of a format-v1 line (or a
+/// multiple: a whole printed row of three).
+pub fn is_v1_line(text: &str) -> bool {
+    let n = text.chars().filter(|c| !c.is_whitespace() && *c != '-').count();
+    n > 0 && n.is_multiple_of(LINE_SYMBOLS) && n <= LINE_SYMBOLS * 3
 }
 
 /// Encode one line from its position and (up to 7) bytes.
@@ -366,7 +228,7 @@ pub fn decode_lines(lines: &[String]) -> (Vec<String>, Vec<LineError>) {
         };
         let k = usize::from(l0[1]).max(1);
         let len = u32::from_be_bytes([l0[4], l0[5], l0[6], l1[0]]) as usize;
-        let frame_len = crate::format::frame::OVERHEAD + crate::format::frame::shard_len(len, k);
+        let frame_len = crate::format::frame::overhead(1) + crate::format::frame::shard_len(len, k);
         let count = frame_len.div_ceil(BYTES_PER_LINE);
         if count > MAX_LINES_PER_FRAME {
             errors.push(LineError::Frame { frame, error: FrameError::BadHeader("frame too long for recovery text") });

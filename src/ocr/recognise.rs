@@ -4,7 +4,7 @@
 //!    components measured; a component whose second moments are those of a
 //!    long thin solid bar (length/thickness between 40 and 300) is a mark.
 //!    Consecutive bars of equal length whose distance is that of a whole
-//!    number of rows ([`block::bar_distance_mm`]) bound one block.
+//!    number of rows ([`block::Geometry::bar_distance_mm`]) bound one block.
 //! 2. **Geometry.** The four bar ends give a homography from block
 //!    millimetres to page pixels: position, rotation, scale and perspective.
 //! 3. **Grid.** Every symbol's cell is known from the fixed pitch: row `r`,
@@ -20,8 +20,9 @@
 use image::GrayImage;
 
 use super::block;
+use super::block::Geometry;
 use super::glyphs::{self, GlyphBitmap};
-use super::lines::{self, ALPHABET, LINE_SYMBOLS, SYMBOL_COLUMNS};
+use super::lines::{self, ALPHABET};
 
 /// Resolution cells are compared at, pixels per mm.
 pub const PX_PER_MM: f32 = 8.0;
@@ -242,9 +243,9 @@ struct Located {
     ink: f32,
 }
 
-fn locate_blocks(page: &GrayImage, bars: &[Bar]) -> Vec<Located> {
-    let width_mm = f64::from(block::row_width_mm());
-    let leading = f64::from(block::leading_mm());
+fn locate_blocks(page: &GrayImage, bars: &[Bar], geometry: &Geometry) -> Vec<Located> {
+    let width_mm = f64::from(geometry.row_width_mm());
+    let leading = f64::from(geometry.leading_mm());
     let mut out = Vec::new();
     let mut i = 0;
     while i + 1 < bars.len() {
@@ -253,12 +254,12 @@ fn locate_blocks(page: &GrayImage, bars: &[Bar]) -> Vec<Located> {
         let similar = (t.len - b.len).abs() < 0.05 * t.len && (t.d.0 * b.d.1 - t.d.1 * b.d.0).abs() < 0.03;
         // Distance between the bars along the normal of the top one.
         let dist = ((b.c.0 - t.c.0) * -t.d.1 + (b.c.1 - t.c.1) * t.d.0) / scale;
-        let fixed = f64::from(block::bar_distance_mm(0));
+        let fixed = f64::from(geometry.bar_distance_mm(0));
         let rows_f = (dist - fixed) / leading;
         let rows = rows_f.round();
-        if similar && rows >= 1.0 && rows <= block::ROWS_PER_BLOCK as f64 && (rows_f - rows).abs() < 0.3 {
+        if similar && rows >= 1.0 && rows <= geometry.rows_per_block as f64 && (rows_f - rows).abs() < 0.3 {
             let rows = rows as usize;
-            let d = f64::from(block::bar_distance_mm(rows));
+            let d = f64::from(geometry.bar_distance_mm(rows));
             let src = [(0.0, 0.0), (width_mm, 0.0), (0.0, d), (width_mm, d)];
             let dst = [t.left(), t.right(), b.left(), b.right()];
             if let Some(map) = Homography::from_points(src, dst) {
@@ -403,10 +404,11 @@ fn repair(cells: &[CellRead]) -> Option<(Vec<u8>, usize)> {
     None
 }
 
-fn to_text(v: &[u8]) -> String {
+/// A line's symbols as printed: each at its column, spaces between groups.
+fn to_text(v: &[u8], geometry: &Geometry) -> String {
     let mut s = String::new();
-    for (i, &x) in v.iter().enumerate() {
-        if i == 3 || i == 9 || i == 15 {
+    for (&x, &col) in v.iter().zip(geometry.symbol_columns) {
+        while s.len() < col {
             s.push(' ');
         }
         s.push(lines::symbol_char(x));
@@ -418,14 +420,14 @@ fn to_text(v: &[u8]) -> String {
 /// pixels (top-left, top-right, bottom-right, bottom-left), between the inner
 /// edges of its bars and 1 mm beyond the rows' ends. For tools that want
 /// crops (the benchmark runs tesseract on them).
-pub fn find_blocks(page: &GrayImage) -> Vec<[(f32, f32); 4]> {
+pub fn find_blocks(page: &GrayImage, geometry: &Geometry) -> Vec<[(f32, f32); 4]> {
     let bars = find_bars(page);
-    let width = f64::from(block::row_width_mm());
+    let width = f64::from(geometry.row_width_mm());
     let inner = f64::from(block::RULE_MM / 2.0 + block::RULE_GAP_MM / 3.0);
-    locate_blocks(page, &bars)
+    locate_blocks(page, &bars, geometry)
         .iter()
         .map(|loc| {
-            let d = f64::from(block::bar_distance_mm(loc.rows));
+            let d = f64::from(geometry.bar_distance_mm(loc.rows));
             let p = |x: f64, y: f64| {
                 let (a, b) = loc.map.map(x, y);
                 (a as f32, b as f32)
@@ -438,15 +440,15 @@ pub fn find_blocks(page: &GrayImage) -> Vec<[(f32, f32); 4]> {
 /// Every recovery block of a page resampled upright (rotation and
 /// perspective removed) at `px_per_mm`, over the same area as
 /// [`find_blocks`]: for other OCR engines.
-pub fn rectified_blocks(page: &GrayImage, px_per_mm: f32) -> Vec<GrayImage> {
+pub fn rectified_blocks(page: &GrayImage, px_per_mm: f32, geometry: &Geometry) -> Vec<GrayImage> {
     let bars = find_bars(page);
-    let width = f64::from(block::row_width_mm()) + 2.0;
+    let width = f64::from(geometry.row_width_mm()) + 2.0;
     let inner = f64::from(block::RULE_MM / 2.0 + block::RULE_GAP_MM / 3.0);
     let ppm = f64::from(px_per_mm);
-    locate_blocks(page, &bars)
+    locate_blocks(page, &bars, geometry)
         .iter()
         .map(|loc| {
-            let height = f64::from(block::bar_distance_mm(loc.rows)) - 2.0 * inner;
+            let height = f64::from(geometry.bar_distance_mm(loc.rows)) - 2.0 * inner;
             let (w, h) = ((width * ppm).round() as u32, (height * ppm).round() as u32);
             GrayImage::from_fn(w, h, |x, y| {
                 let (mx, my) = (-1.0 + (f64::from(x) + 0.5) / ppm, inner + (f64::from(y) + 0.5) / ppm);
@@ -483,17 +485,29 @@ pub fn read_page_detailed(page: &GrayImage) -> Vec<ReadLine> {
     best
 }
 
+/// Read a page as it lies, trying the v2 block geometry first and the v1
+/// geometry (sheets of paperseed 0.1) when fewer than half the lines pass.
 fn read_upright(page: &GrayImage) -> Vec<ReadLine> {
     let bars = find_bars(page);
-    let blocks = locate_blocks(page, &bars);
+    let passing = |lines: &[ReadLine]| lines.iter().filter(|l| l.passes).count();
+    let v2 = read_blocks(page, &bars, &block::V2);
+    if !v2.is_empty() && passing(&v2) * 2 > v2.len() {
+        return v2;
+    }
+    let v1 = read_blocks(page, &bars, &block::V1);
+    if passing(&v1) > passing(&v2) { v1 } else { v2 }
+}
+
+fn read_blocks(page: &GrayImage, bars: &[Bar], geometry: &Geometry) -> Vec<ReadLine> {
+    let blocks = locate_blocks(page, bars, geometry);
     if blocks.is_empty() {
         return Vec::new();
     }
     let ts = templates();
     let (tw, th) = (ts[0].w, ts[0].h);
     let adv = block::advance_mm();
-    let leading = block::leading_mm();
-    let base = block::baseline_in_row_mm();
+    let leading = geometry.leading_mm();
+    let base = geometry.baseline_in_row_mm();
     let first_row_top = block::RULE_MM / 2.0 + block::RULE_GAP_MM;
     let empty_ink = (tw * th) as f32 * 0.03;
     let mut out = Vec::new();
@@ -501,11 +515,11 @@ fn read_upright(page: &GrayImage) -> Vec<ReadLine> {
         for r in 0..loc.rows {
             let top = first_row_top + r as f32 * leading + base - TOP_MM;
             let mut shift: Option<(i32, i32)> = None;
-            for slot in 0..block::LINES_PER_ROW {
-                let mut cells = Vec::with_capacity(LINE_SYMBOLS);
+            for slot in 0..geometry.lines_per_row {
+                let mut cells = Vec::with_capacity(geometry.line_symbols());
                 let mut empty = false;
-                for (j, &col) in SYMBOL_COLUMNS.iter().enumerate() {
-                    let x = (block::slot_column(slot) + col) as f32 * adv;
+                for (j, &col) in geometry.symbol_columns.iter().enumerate() {
+                    let x = (geometry.slot_column(slot) + col) as f32 * adv;
                     let (center, radius) = match shift {
                         Some(s) => (s, SHIFT),
                         None => ((0, 0), FIRST_SHIFT),
@@ -525,10 +539,10 @@ fn read_upright(page: &GrayImage) -> Vec<ReadLine> {
                 }
                 let raw: Vec<u8> = cells.iter().map(|c| c.best.0).collect();
                 let (text, passes, repaired) = match repair(&cells) {
-                    Some((v, n)) => (to_text(&v), true, n),
-                    None => (to_text(&raw), false, 0),
+                    Some((v, n)) => (to_text(&v, geometry), true, n),
+                    None => (to_text(&raw, geometry), false, 0),
                 };
-                out.push(ReadLine { text, passes, repaired, raw: to_text(&raw) });
+                out.push(ReadLine { text, passes, repaired, raw: to_text(&raw, geometry) });
             }
         }
     }

@@ -15,6 +15,10 @@ pub mod totp;
 
 pub use totp::{Algorithm, OtpKey, OtpKind};
 
+/// Characters of a line of secrets in clear (lists are set in as many
+/// columns as fit): the sheet's column at its OCR-B size holds 71.
+pub const SECRET_COLUMNS: usize = 70;
+
 /// Largest embedded file.
 pub const MAX_FILE_BYTES: usize = 16 * 1024;
 /// Longest single code, label or title, in characters.
@@ -80,22 +84,26 @@ impl Secret {
                     codes.iter().enumerate().map(|(i, c)| format!("{:>width$}. {c}", i + 1)).collect();
                 Display {
                     heading: format!("Backup codes: {label} ({} codes, each works once)", codes.len()),
-                    lines: columns(&items, 64),
+                    lines: columns(&items, SECRET_COLUMNS),
                 }
             }
             Secret::Otp { label, key } => {
                 let mut lines = vec![format!("Key      {}", totp::grouped_base32(&key.key))];
-                if let Some(i) = &key.issuer {
-                    lines.push(format!("Issuer   {i}"));
+                match (&key.issuer, &key.account) {
+                    (Some(i), Some(a)) => lines.push(format!("For      {i}: {a}")),
+                    (Some(x), None) | (None, Some(x)) => lines.push(format!("For      {x}")),
+                    (None, None) => {}
                 }
-                if let Some(a) = &key.account {
-                    lines.push(format!("Account  {a}"));
+                let default_totp = matches!(key.kind, OtpKind::Totp { period: 30 })
+                    && key.algorithm == Algorithm::Sha1
+                    && key.digits == 6;
+                if !default_totp {
+                    let when = match key.kind {
+                        OtpKind::Totp { period } => format!("every {period} s"),
+                        OtpKind::Hotp { counter } => format!("counter {counter}"),
+                    };
+                    lines.push(format!("Settings {}, {} digits, {when}", key.algorithm.name(), key.digits));
                 }
-                let when = match key.kind {
-                    OtpKind::Totp { period } => format!("every {period} s"),
-                    OtpKind::Hotp { counter } => format!("counter {counter}"),
-                };
-                lines.push(format!("Settings {}, {} digits, {when}", key.algorithm.name(), key.digits));
                 let what = if matches!(key.kind, OtpKind::Totp { .. }) {
                     "Authenticator key (TOTP)"
                 } else {
@@ -109,7 +117,7 @@ impl Secret {
                     list.iter().enumerate().map(|(i, w)| format!("{:>2}. {w:<8}", i + 1)).collect();
                 Display {
                     heading: format!("Seed phrase (BIP39): {label} ({} words)", list.len()),
-                    lines: columns(&items, 56),
+                    lines: columns(&items, SECRET_COLUMNS),
                 }
             }
             Secret::Note { label, text } => {

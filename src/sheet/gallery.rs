@@ -86,7 +86,7 @@ pub fn render(title: &str, note: &str, items: &[(String, Symbol)], paper: Paper)
         }
         pages.push(PageLayout { draws });
     }
-    let layout = Layout { page_mm: (w, h), pages, module_mm: 0.0, columns, code_pages: 0 };
+    let layout = Layout { page_mm: (w, h), pages, module_mm: 0.0, columns, code_pages: 0, data_page: 0 };
     let doc = SheetDoc {
         title: title.to_string(),
         date: String::new(),
@@ -106,6 +106,7 @@ pub fn render(title: &str, note: &str, items: &[(String, Symbol)], paper: Paper)
         payload_len: 0,
         notices: Vec::new(),
         extra_font: None,
+        recovery: Default::default(),
     };
     super::pdf::draw(&doc, &fonts, &layout)
 }

@@ -44,13 +44,13 @@ pub const COMFORTABLE_MODULE_MM: f32 = 0.8;
 pub const QUIET_ZONE_MODULES: usize = 4;
 
 /// Minimum horizontal space between two code cells, on top of their quiet zones.
-pub const CODE_GAP_MM: f32 = 3.0;
+pub const CODE_GAP_MM: f32 = 2.0;
 /// Vertical space between two rows of codes (below the caption).
 pub const CODE_ROW_GAP_MM: f32 = 3.0;
 /// Height reserved under each code's quiet zone for its caption ("code 3 of 6").
 pub const CAPTION_HEIGHT_MM: f32 = 3.5;
 /// Space between a band of codes and the text next to it.
-pub const BAND_GAP_MM: f32 = 4.0;
+pub const BAND_GAP_MM: f32 = 3.0;
 
 /// Title at the top of each page.
 pub const TITLE_PT: f32 = 17.0;
@@ -65,7 +65,7 @@ pub const HEADING_PT: f32 = 11.0;
 /// Headings of individual secrets.
 pub const SUBHEADING_PT: f32 = 9.5;
 /// Secrets in clear, in OCR-B.
-pub const SECRET_PT: f32 = 11.5;
+pub const SECRET_PT: f32 = 10.0;
 /// Smaller monospaced lines (recovery text and the like).
 pub const MONO_PT: f32 = 9.0;
 /// Running prose: instructions, notices.
@@ -81,11 +81,15 @@ pub const TABLE_PT: f32 = 8.0;
 pub const PROSE_LEADING: f32 = 1.32;
 /// Line height as a multiple of the font size, for monospaced secrets.
 pub const MONO_LEADING: f32 = 1.4;
+/// Line height of the recovery text (format v2), as a multiple of its size.
+pub const RECOVERY_LEADING: f32 = 1.25;
+/// Line height of the secrets in clear.
+pub const SECRET_LEADING: f32 = 1.25;
 /// Line height of headings.
 pub const HEADING_LEADING: f32 = 1.3;
 
 /// Space before a section heading.
-pub const SECTION_GAP_MM: f32 = 4.0;
+pub const SECTION_GAP_MM: f32 = 3.0;
 /// Space between paragraphs of one block.
 pub const PARAGRAPH_GAP_MM: f32 = 1.2;
 /// Space after a secret's lines, before the next secret.
@@ -98,7 +102,7 @@ pub const LIST_INDENT_MM: f32 = 5.0;
 /// Header: space between the title block and the fingerprint line.
 pub const HEADER_TITLE_GAP_MM: f32 = 1.0;
 /// Header: space between the header rule and the body.
-pub const HEADER_BODY_GAP_MM: f32 = 4.0;
+pub const HEADER_BODY_GAP_MM: f32 = 3.0;
 /// Thickness of the rule under the header.
 pub const HEADER_RULE_MM: f32 = 0.3;
 /// Thickness of thin lines (tables).
@@ -107,9 +111,9 @@ pub const THIN_RULE_MM: f32 = 0.2;
 /// Verification table: height of the column-title row.
 pub const TABLE_HEAD_ROW_MM: f32 = 5.5;
 /// Verification table: height of a row to write in by hand.
-pub const TABLE_ROW_MM: f32 = 7.5;
+pub const TABLE_ROW_MM: f32 = 6.5;
 /// Verification table: empty rows printed.
-pub const TABLE_BLANK_ROWS: usize = 5;
+pub const TABLE_BLANK_ROWS: usize = 3;
 /// Verification table: padding of text inside a cell.
 pub const TABLE_CELL_PAD_MM: f32 = 1.5;
 

@@ -28,8 +28,10 @@ pub enum Style {
     Subheading,
     /// Secrets in clear: large OCR-B.
     Secret,
-    /// Other monospaced lines (recovery text).
+    /// Other monospaced lines (format v1's recovery text).
     Mono,
+    /// The recovery text (format v2): OCR-B at the monospaced size, tighter leading.
+    Recovery,
     /// Prose.
     Body,
     /// Fine print (the format paragraph).
@@ -42,7 +44,7 @@ pub enum Style {
 impl Style {
     pub fn family(self) -> Family {
         match self {
-            Style::Fingerprint | Style::Secret | Style::Mono => Family::Mono,
+            Style::Fingerprint | Style::Secret | Style::Mono | Style::Recovery => Family::Mono,
             Style::Title | Style::Heading | Style::Subheading | Style::TableHead => Family::SansBold,
             Style::HeaderLabel | Style::Meta | Style::Body | Style::Small | Style::Caption | Style::Table => {
                 Family::Sans
@@ -59,7 +61,7 @@ impl Style {
             Style::Heading => HEADING_PT,
             Style::Subheading => SUBHEADING_PT,
             Style::Secret => SECRET_PT,
-            Style::Mono => MONO_PT,
+            Style::Mono | Style::Recovery => MONO_PT,
             Style::Body => BODY_PT,
             Style::Small => SMALL_PT,
             Style::Caption => CAPTION_PT,
@@ -70,7 +72,9 @@ impl Style {
     /// Height of one line, in mm.
     pub fn leading_mm(self) -> f32 {
         let factor = match self {
-            Style::Secret | Style::Mono | Style::Fingerprint => MONO_LEADING,
+            Style::Mono | Style::Fingerprint => MONO_LEADING,
+            Style::Secret => SECRET_LEADING,
+            Style::Recovery => RECOVERY_LEADING,
             Style::Title | Style::Heading | Style::Subheading => HEADING_LEADING,
             _ => PROSE_LEADING,
         };
@@ -189,6 +193,10 @@ pub enum Block {
     /// A solid horizontal bar from the column's left edge, `length` mm long
     /// and `thickness` mm thick (the recovery text's marks).
     Rule { length: f32, thickness: f32 },
+    /// The end of the sheet's data (codes, secrets, recovery text): the
+    /// layout prefers module sizes that keep everything before this marker,
+    /// and every code, on page 1. Prints nothing.
+    DataEnd,
 }
 
 /// A run of text in one font.
@@ -321,6 +329,8 @@ pub struct Layout {
     pub columns: usize,
     /// Pages that carry codes (the first ones).
     pub code_pages: usize,
+    /// The page (0-based) where the data ends ([`Block::DataEnd`]).
+    pub data_page: usize,
 }
 
 impl Layout {
@@ -357,6 +367,8 @@ struct Seg {
 /// Something the flow stacks: a line, a table row, or space.
 #[derive(Debug, Clone)]
 struct Item {
+    /// The [`Block::DataEnd`] marker.
+    data_end: bool,
     height: f32,
     /// Must sit in the same region as the next item.
     keep_with_next: bool,
@@ -368,7 +380,7 @@ struct Item {
 
 impl Item {
     fn space(h: f32) -> Item {
-        Item { height: h, keep_with_next: false, space: true, draws: Vec::new() }
+        Item { data_end: false, height: h, keep_with_next: false, space: true, draws: Vec::new() }
     }
 }
 
@@ -429,7 +441,7 @@ impl Setter<'_, '_> {
     /// One line item of `style` with the segments starting at `indent`.
     fn line_item(&self, style: Style, segs: &[Seg], indent: f32, keep: bool) -> Item {
         let (draws, _) = self.draw_segs(segs, indent, self.baseline_in(style));
-        Item { height: style.leading_mm(), keep_with_next: keep, space: false, draws }
+        Item { data_end: false, height: style.leading_mm(), keep_with_next: keep, space: false, draws }
     }
 
     /// Greedy word wrap of rich text to `width`; words longer than a line are
@@ -629,10 +641,17 @@ impl Setter<'_, '_> {
             }
             Block::Table(table) => self.table_items(table, out),
             Block::Space(h) => out.push(Item::space(*h)),
+            Block::DataEnd => out.push(Item { data_end: true, ..Item::space(0.0) }),
             Block::Rule { length, thickness } => {
                 let y = thickness / 2.0;
                 let line = Draw::Line { x1: 0.0, y1: y, x2: *length, y2: y, width: *thickness };
-                out.push(Item { height: *thickness, keep_with_next: false, space: false, draws: vec![line] });
+                out.push(Item {
+                    data_end: false,
+                    height: *thickness,
+                    keep_with_next: false,
+                    space: false,
+                    draws: vec![line],
+                });
             }
             Block::Group(blocks) => {
                 let start = out.len();
@@ -682,7 +701,7 @@ impl Setter<'_, '_> {
                 let seg = [Seg { family: style.family(), size_pt: size, text: text.to_string() }];
                 draws.extend(self.draw_segs(&seg, xs[i] + TABLE_CELL_PAD_MM, baseline).0);
             }
-            Item { height, keep_with_next: keep, space: false, draws }
+            Item { data_end: false, height, keep_with_next: keep, space: false, draws }
         };
         let titles: Vec<&str> = table.columns.iter().map(|c| c.title.as_str()).collect();
         out.push(row(titles, Style::TableHead, TABLE_HEAD_ROW_MM, true, !table.rows.is_empty()));
@@ -720,7 +739,7 @@ fn block_texts(block: &Block) -> Vec<(Family, String)> {
             .map(|c| (Style::TableHead.family(), c.title.clone()))
             .chain(t.rows.iter().flatten().map(|c| (Style::Table.family(), c.clone())))
             .collect(),
-        Block::Space(_) | Block::Rule { .. } => Vec::new(),
+        Block::Space(_) | Block::Rule { .. } | Block::DataEnd => Vec::new(),
         Block::Group(blocks) => blocks.iter().flat_map(block_texts).collect(),
     }
 }
@@ -935,8 +954,9 @@ impl Frame {
 }
 
 /// Flow `items` through the regions; returns (page, draw) pairs in absolute
-/// coordinates and the number of pages used.
-fn flow(items: &[Item], frame: &Frame, grid: Option<&Grid>) -> Result<(Placed, usize), SheetError> {
+/// coordinates, the number of pages used, and the page where the
+/// [`Block::DataEnd`] marker fell (0 without a marker).
+fn flow(items: &[Item], frame: &Frame, grid: Option<&Grid>) -> Result<(Placed, usize, usize), SheetError> {
     let max_height = frame.area.bottom() - frame.body_top;
     let code_pages = grid.map_or(0, |g| g.rows.len());
     let mut out = Vec::new();
@@ -944,9 +964,13 @@ fn flow(items: &[Item], frame: &Frame, grid: Option<&Grid>) -> Result<(Placed, u
     let mut region = frame.region(grid, ri);
     let mut y = region.top;
     let mut empty = true;
+    let mut data_page = 0;
     let mut i = 0;
     while i < items.len() {
         let item = &items[i];
+        if item.data_end {
+            data_page = region.page;
+        }
         if item.space {
             if !empty {
                 y += item.height;
@@ -987,7 +1011,7 @@ fn flow(items: &[Item], frame: &Frame, grid: Option<&Grid>) -> Result<(Placed, u
         i += take;
     }
     let pages = (region.page + 1).max(code_pages).max(1);
-    Ok((out, pages))
+    Ok((out, pages, data_page))
 }
 
 /// The draws of the code grid (absolute coordinates), with captions.
@@ -1030,15 +1054,17 @@ fn code_draws(setter: &Setter, doc: &SheetDoc, frame: &Frame, grid: &Grid, modul
 /// Draws with their page index.
 type Placed = Vec<(usize, Draw)>;
 
-/// How a code-grid candidate ranks: (pages, modules below comfortable, code
-/// rows per page); smaller is better.
-type CandidateKey = (usize, bool, usize);
+/// How a code-grid candidate ranks: (data beyond page 1, pages, modules
+/// below comfortable, code rows per page); smaller is better.
+type CandidateKey = (bool, usize, bool, usize);
 
 /// Lay out `doc` with the text flow `blocks`. Checks first that every
 /// character can be printed.
 ///
 /// The module size (0.5–1.0 mm, the same for every code) is chosen so that
-/// the sheet has the fewest pages; among those, modules of at least
+/// page 1 holds every code and everything before [`Block::DataEnd`] (the
+/// data: page 1 restores alone), then so that the sheet has the fewest
+/// pages; among those, modules of at least
 /// [`COMFORTABLE_MODULE_MM`] are preferred, then fewer code rows per page
 /// (more room for text between the bands), then the largest modules.
 pub fn layout(doc: &SheetDoc, blocks: &[Block], fonts: &Fonts) -> Result<Layout, SheetError> {
@@ -1062,33 +1088,38 @@ pub fn layout(doc: &SheetDoc, blocks: &[Block], fonts: &Fonts) -> Result<Layout,
 
     // 3. The code grid: the largest modules that give the fewest pages.
     let modules = doc.codes.iter().map(|c| c.symbol.width).max().unwrap_or(0);
-    let mut best: Option<(CandidateKey, Grid, Placed)> = None;
+    let mut best: Option<(CandidateKey, Grid, Placed, usize)> = None;
     if doc.codes.is_empty() {
-        let (placed, pages) = flow(&items, &frame, None)?;
-        return Ok(assemble(&setter, doc, &frame, &header, page_mm, None, modules, placed, pages));
+        let (placed, pages, data_page) = flow(&items, &frame, None)?;
+        let mut l = assemble(&setter, doc, &frame, &header, page_mm, None, modules, placed, pages);
+        l.data_page = data_page;
+        return Ok(l);
     }
     let body_height = area.bottom() - frame.body_top;
     for m in module_candidates() {
         let Some(grid) = Grid::new(m, doc.codes.len(), modules, area.w, body_height) else {
             continue;
         };
-        let (placed, pages) = flow(&items, &frame, Some(&grid))?;
-        // Fewest pages; then comfortable modules; then (comfortable) the
-        // fewest code rows per page, leaving room for text between the
-        // bands; then the largest modules (candidates come largest first).
+        let (placed, pages, data_page) = flow(&items, &frame, Some(&grid))?;
+        // Data on page 1; then fewest pages; then comfortable modules; then
+        // (comfortable) the fewest code rows per page, leaving room for text
+        // between the bands; then the largest modules (candidates come
+        // largest first).
         let comfortable = m >= COMFORTABLE_MODULE_MM - EPS;
         let rows = if comfortable { grid.rows.iter().copied().max().unwrap_or(0) } else { 0 };
-        let key = (pages, !comfortable, rows);
-        if best.as_ref().is_none_or(|(k, _, _)| key < *k) {
-            best = Some((key, grid, placed));
+        let key = (data_page > 0 || grid.rows.len() > 1, pages, !comfortable, rows);
+        if best.as_ref().is_none_or(|(k, _, _, _)| key < *k) {
+            best = Some((key, grid, placed, data_page));
         }
     }
-    let Some(((pages, _, _), grid, placed)) = best else {
+    let Some(((_, pages, _, _), grid, placed, data_page)) = best else {
         return Err(SheetError::Layout(format!(
             "a QR code of {modules} modules does not fit the page even at {MIN_MODULE_MM} mm per module"
         )));
     };
-    Ok(assemble(&setter, doc, &frame, &header, page_mm, Some(&grid), modules, placed, pages))
+    let mut l = assemble(&setter, doc, &frame, &header, page_mm, Some(&grid), modules, placed, pages);
+    l.data_page = data_page;
+    Ok(l)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1127,6 +1158,7 @@ fn assemble(
         module_mm: grid.map_or(0.0, |g| g.module_mm),
         columns: grid.map_or(0, |g| g.columns),
         code_pages,
+        data_page: 0,
     }
 }
 
@@ -1168,6 +1200,7 @@ mod tests {
             payload_len: 300,
             notices: vec![],
             extra_font: None,
+            recovery: Default::default(),
         }
     }
 

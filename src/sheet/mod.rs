@@ -67,6 +67,14 @@ pub fn render_blocks(doc: &SheetDoc, blocks: &[Block]) -> Result<Vec<u8>, SheetE
     pdf::draw(doc, &fonts, &layout)
 }
 
+/// Render the sheet with a custom text flow; also returns the page count.
+pub fn render_blocks_counted(doc: &SheetDoc, blocks: &[Block]) -> Result<(Vec<u8>, usize), SheetError> {
+    let fonts = fonts::Fonts::new(doc.extra_font.as_deref())?;
+    let layout = layout::layout(doc, blocks, &fonts)?;
+    let pages = layout.pages.len();
+    Ok((pdf::draw(doc, &fonts, &layout)?, pages))
+}
+
 /// Lay the sheet out without drawing it.
 pub fn layout_sheet(doc: &SheetDoc, blocks: &[Block]) -> Result<Layout, SheetError> {
     let fonts = fonts::Fonts::new(doc.extra_font.as_deref())?;
@@ -135,4 +143,18 @@ pub struct SheetDoc {
     pub notices: Vec<String>,
     /// A user-supplied font (`--font PATH`) for scripts the embedded fonts lack.
     pub extra_font: Option<Vec<u8>>,
+    /// The recovery text (FORMAT.md §11), or why it is not printed.
+    pub recovery: Recovery,
+}
+
+/// The recovery text of a sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Recovery {
+    /// The lines to print.
+    Lines(Vec<String>),
+    /// Left out by choice (`--recovery-text off`).
+    #[default]
+    Off,
+    /// Left out by default because it would take this many lines.
+    TooLarge { lines: usize },
 }

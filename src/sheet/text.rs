@@ -2,18 +2,21 @@
 //! restore instructions for a reader who has never heard of paperseed, the
 //! format paragraph and the verification log.
 
-use super::SheetDoc;
 use super::geometry::{SECRET_GAP_MM, SECTION_GAP_MM, TABLE_BLANK_ROWS};
 use super::layout::{Block, Column, Span, Style, Table, rich};
+use super::{Recovery, SheetDoc};
 
 /// Printed instead of the secrets when `--no-plaintext` was given.
 pub const NO_PLAINTEXT: &str = "The secrets are not printed in clear on this sheet; they are in the codes, and paperseed restores them from a scan.";
 
 /// The secrets in clear (or the line saying they are not printed).
 pub fn secret_blocks(doc: &SheetDoc) -> Vec<Block> {
-    let mut blocks = vec![Block::Heading("The secrets".into())];
+    let mut blocks = Vec::new();
     match &doc.secrets {
-        None => blocks.push(Block::Paragraph { style: Style::Body, spans: vec![Span::plain(NO_PLAINTEXT)] }),
+        None => {
+            blocks.push(Block::Heading("The secrets".into()));
+            blocks.push(Block::Paragraph { style: Style::Body, spans: vec![Span::plain(NO_PLAINTEXT)] });
+        }
         Some(secrets) => {
             for (i, s) in secrets.iter().enumerate() {
                 if i > 0 {
@@ -48,37 +51,24 @@ fn codes_word(n: usize) -> &'static str {
     if n == 1 { "code" } else { "codes" }
 }
 
-/// Plain-language instructions.
+/// Plain-language instructions, short enough to share page 1 with the data.
 pub fn instruction_blocks(doc: &SheetDoc) -> Vec<Block> {
     let (k, n, fp) = (doc.k, doc.n, &doc.fingerprint);
     let codes = codes_word(n);
     let intro = format!(
-        "This sheet is a paper backup of secrets that open online accounts (for example two-factor backup \
-         codes, authenticator keys or a wallet's recovery words). It was made with paperseed, a free, \
-         open-source program. The square codes hold all the secrets, protected so that any {k} of the {n} \
-         {codes} are enough to get everything back."
+        "A paper backup of secrets that open online accounts (two-factor codes, authenticator keys, wallet \
+         words), made with paperseed, a free, open-source program. Any {k} of the {n} square {codes} hold \
+         everything, and so does the recovery text. Whoever has this sheet can open the accounts: keep it \
+         private; shred it, never throw it away."
     );
     let steps = [
-        "Scan every page of this sheet with a scanner at 300 dpi, or photograph each page flat and in good \
-         light, with the whole page in the picture and every code sharp."
-            .to_string(),
-        "Install paperseed on a computer. It is open source; with Rust installed (see rust-lang.org), run \
-         `cargo install paperseed`."
-            .to_string(),
-        "Run `paperseed restore scan.jpg` with the name of your scan (give several files, or a PDF, for \
-         several pages). It prints the secrets."
+        "Scan every page at 300 dpi, or photograph it flat, in good light, whole and sharp.".to_string(),
+        "Run `paperseed restore scan.jpg` (install it with `cargo install paperseed`, Rust from \
+         rust-lang.org). If no code reads, run `paperseed restore --type` and type the recovery text."
             .to_string(),
         format!(
-            "Check that the fingerprint paperseed reports is `{fp}`, the one printed at the top of every page. \
-             If it is, the secrets are exactly the ones that were printed."
+            "Check that it reports the fingerprint `{fp}` printed above: the secrets are then exactly those printed."
         ),
-        format!(
-            "Any {k} of the {n} {codes} are enough, so a stained, torn or faded sheet can still work: paperseed \
-             says how many codes it could read."
-        ),
-        "Keep this sheet somewhere safe and private: whoever has it can get into the accounts it protects. \
-         Destroy it (shred or burn it) rather than throwing it away."
-            .to_string(),
     ];
     vec![
         Block::Heading("What this is and how to restore it".into()),
@@ -91,78 +81,94 @@ pub fn instruction_blocks(doc: &SheetDoc) -> Vec<Block> {
 pub fn format_blocks(doc: &SheetDoc) -> Vec<Block> {
     let v = doc.format_version;
     let text = format!(
-        "Each code holds text PAPERSEED{v}: followed by decimal digits. Split the digits into groups of 17; \
-         each group is a 7-byte big-endian number (a shorter last group of 3, 5, 8, 10, 13 or 15 digits holds \
-         1–6 bytes). The bytes are a frame: kind (1 byte), k, n, shard index (1 byte each), payload length \
-         (4 bytes), the first 16 bytes of the BLAKE3 hash of the payload, the shard, then a CRC-32 of all \
-         preceding bytes. Codes 1..k hold the payload itself in order (systematic Reed–Solomon over GF(256), \
-         reed-solomon-erasure layout); the others are parity. The payload is deterministic CBOR (RFC 8949) — \
-         a map with the title and a list of secrets. The fingerprint is the first 60 bits of BLAKE3(payload) \
-         in Crockford base32. On this sheet k = {}, n = {} and the payload is {} bytes.",
+        "Each code holds PAPERSEED{v}: and decimal digits; each group of 17 digits is a 7-byte big-endian \
+         number (a shorter last group of 3, 5, 8, 10, 13 or 15 digits holds 1–6 bytes). The bytes: kind, k, n, \
+         code index (1 byte each), length L (2 bytes), set id (4), a shard, a CRC-32 of the preceding bytes. \
+         Codes 1..k hold L bytes in order, the others Reed–Solomon parity over GF(256): a 16-byte BLAKE3 \
+         checksum of the content, a byte (0: plain, 1: raw DEFLATE), the content: deterministic CBOR (RFC 8949), \
+         a map of 0 version, 1 title, 2 secrets. The fingerprint is the checksum's first 60 bits in Crockford \
+         base32. The recovery text holds the same bytes as checked base-27 lines. Specification and decoder: \
+         docs/FORMAT.md in paperseed's source. Here k = {}, n = {}, L = {} bytes.",
         doc.k, doc.n, doc.payload_len
     );
     vec![
-        Block::Space(SECTION_GAP_MM),
+        Block::Space(SECTION_GAP_MM / 2.0),
         Block::Subheading("The format, to decode without paperseed".into()),
         Block::Paragraph { style: Style::Small, spans: vec![Span::plain(text)] },
     ]
 }
 
-/// The recovery text: every code's frame as checked lines of OCR-B text
+/// The recovery text: the sheet's data as checked lines of OCR-B text
 /// between solid bars (see [`crate::ocr::block`]), so the secrets can be
-/// restored by OCR or by typing when the codes are too damaged. Empty when
-/// no code holds a paperseed frame.
+/// restored by OCR or by typing when the codes are too damaged; or a note
+/// saying why it is not printed.
 pub fn recovery_blocks(doc: &SheetDoc) -> Vec<Block> {
     use crate::ocr::block;
-    let frames: Vec<Vec<u8>> =
-        doc.codes.iter().filter_map(|c| crate::format::Frame::parse(&c.text).ok()).map(|f| f.to_bytes()).collect();
-    let lines = crate::ocr::lines::encode_frames(&frames);
-    if lines.is_empty() {
-        return Vec::new();
-    }
-    if doc.payload_len > block::MAX_PAYLOAD_BYTES {
-        let pages = (lines.len() / block::LINES_PER_ROW) as f32 * block::leading_mm() / 250.0;
-        let note = format!(
-            "The recovery text (the codes' data as lines of text to scan or type) is left out: for these {} \
-             bytes it would take about {:.0} pages. Restore from the codes.",
-            doc.payload_len,
-            pages.ceil()
-        );
-        return vec![
+    let note = |text: String| {
+        vec![
             Block::Heading("Recovery text".into()),
-            Block::Paragraph { style: Style::Body, spans: vec![Span::plain(note)] },
-        ];
-    }
-    let intro = "If the codes cannot be read, these lines hold the same data. `paperseed restore` reads them \
-                 from a scan, or type them with `paperseed restore --type` (spaces and case do not matter; \
-                 read O, D, Q as 0, I and L as 1). Each group of 17 characters checks itself: one with a \
-                 wrong character is named, and lost lines are rebuilt from the others like lost codes.";
+            Block::Paragraph { style: Style::Body, spans: vec![Span::plain(text)] },
+        ]
+    };
+    let lines = match &doc.recovery {
+        Recovery::Lines(lines) if !lines.is_empty() => lines,
+        Recovery::Lines(_) => return Vec::new(),
+        Recovery::Off => {
+            return note(
+                "This sheet has no recovery text (it was left out when the sheet was made): restore it from the codes."
+                    .into(),
+            );
+        }
+        Recovery::TooLarge { lines } => {
+            let pages = (*lines as f32 / block::V2.lines_per_row as f32) * block::V2.leading_mm() / 240.0;
+            return note(format!(
+                "The recovery text (the data again as lines of text to scan or type) is left out: for these {} \
+                 bytes it would take {lines} lines, about {:.0} pages. Restore from the codes.",
+                doc.payload_len,
+                pages.ceil()
+            ));
+        }
+    };
+    let (data, parity) = recovery_counts(lines);
+    let intro = format!(
+        "The same data as {} lines to scan or type (`paperseed restore --type`; spaces and case do not \
+         matter, O D Q read as 0, I L as 1). Each line checks itself; the last {parity} are parity: any \
+         {parity} lost lines are rebuilt.",
+        data + parity
+    );
     let mut blocks =
-        vec![Block::Heading("Recovery text".into()), Block::Paragraph { style: Style::Body, spans: rich(intro) }];
-    let length = block::row_width_mm();
-    for rows in block::rows(&lines) {
+        vec![Block::Heading("Recovery text".into()), Block::Paragraph { style: Style::Body, spans: rich(&intro) }];
+    let geometry = block::V2;
+    let length = geometry.row_width_mm();
+    for rows in geometry.rows(lines) {
         blocks.push(Block::Group(vec![
             Block::Rule { length, thickness: block::RULE_MM },
             Block::Space(block::RULE_GAP_MM),
-            Block::Lines { style: Style::Mono, lines: rows },
+            Block::Lines { style: Style::Recovery, lines: rows },
             Block::Space(block::RULE_GAP_MM),
             Block::Rule { length, thickness: block::RULE_MM },
         ]));
-        blocks.push(Block::Space(SECTION_GAP_MM));
     }
     blocks
+}
+
+/// Data and parity lines among printed recovery lines.
+fn recovery_counts(lines: &[String]) -> (usize, usize) {
+    let parity =
+        lines.iter().filter(|l| crate::format::text::parse_line(l).is_ok_and(|l| l.parity_index().is_some())).count();
+    (lines.len() - parity, parity)
 }
 
 /// The verification log: a short explanation and a table to fill in by hand.
 pub fn log_blocks() -> Vec<Block> {
     let col = |title: &str, fraction: f32| Column { title: title.into(), fraction };
     vec![Block::Group(vec![
-        Block::Heading("Verification log".into()),
+        Block::Subheading("Verification log".into()),
         Block::Paragraph {
-            style: Style::Body,
+            style: Style::Small,
             spans: rich(
-                "Once a year, scan the sheet and run `paperseed verify scan.jpg`: it checks that the codes still \
-                 read and that the fingerprint matches. Write down the date, the result and your initials.",
+                "Once a year, scan the sheet and run `paperseed verify scan.jpg` (is every code and line still \
+                 readable?). Write down the date, the result and your initials.",
             ),
         },
         Block::Table(Table {
@@ -172,16 +178,17 @@ pub fn log_blocks() -> Vec<Block> {
     ])]
 }
 
-/// The standard text flow of a sheet, in order: secrets, notices,
-/// instructions, format, recovery text, verification log. Insert more
-/// blocks (share notices) into the list and pass it to
+/// The standard text flow of a sheet, in order: the data (secrets,
+/// notices, recovery text), then instructions, format and verification log.
+/// Insert more blocks (share notices) into the list and pass it to
 /// [`render_blocks`](super::render_blocks).
 pub fn standard_blocks(doc: &SheetDoc) -> Vec<Block> {
     let mut blocks = secret_blocks(doc);
     blocks.extend(notice_blocks(doc));
+    blocks.extend(recovery_blocks(doc));
+    blocks.push(Block::DataEnd);
     blocks.extend(instruction_blocks(doc));
     blocks.extend(format_blocks(doc));
-    blocks.extend(recovery_blocks(doc));
     blocks.extend(log_blocks());
     blocks
 }
@@ -207,6 +214,7 @@ mod tests {
             payload_len: 123,
             notices: vec!["first\nsecond".into()],
             extra_font: None,
+            recovery: Recovery::Off,
         }
     }
 
@@ -221,13 +229,14 @@ mod tests {
         for needle in [
             "cargo install paperseed",
             "paperseed restore scan.jpg",
+            "paperseed restore --type",
             "300 dpi",
-            "any 4 of the 6 codes",
+            "Any 4 of the 6 square codes",
             "K7QF-3M2X-9TRD",
             "PAPERSEED1:",
-            "groups of 17",
+            "group of 17",
             "Crockford base32",
-            "123 bytes",
+            "L = 123 bytes",
             "Initials",
             "first",
             "second",
