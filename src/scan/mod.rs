@@ -92,7 +92,7 @@ impl Default for Limits {
             max_file_bytes: 256 * 1024 * 1024,
             max_side: 12_000,
             max_pixels: 120_000_000,
-            max_page_pixels: 40_000_000,
+            max_page_pixels: 20_000_000,
             max_decode_bytes: 400 * 1024 * 1024,
             max_total_pixels: 400_000_000,
             max_pdf_pages: 50,
