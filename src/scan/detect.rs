@@ -98,10 +98,45 @@ fn dist(a: (f32, f32), b: (f32, f32)) -> f32 {
     ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
+/// Most decoder attempts [`find_codes`] makes on one page: every decoder pass
+/// over an image or window counts one, and so does every candidate symbol
+/// (a set of three finder patterns) sampled and decoded. A clean sheet costs a
+/// few dozen, a thorough search of a poor photo a few thousand; a page covered
+/// in hundreds of small codes (or noise that looks like finder patterns) stops
+/// here instead of running for minutes. Counted rather than timed, so the
+/// result does not depend on the machine.
+pub const MAX_ATTEMPTS: usize = 20_000;
+
+/// Most candidate symbols sampled in one decoder pass.
+const MAX_CANDIDATES_PER_PASS: usize = 1_500;
+
+/// What a [`find_codes_counted`] search did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SearchStats {
+    /// Decoder attempts made (passes plus candidate symbols tried).
+    pub attempts: usize,
+    /// Whether the search stopped because [`MAX_ATTEMPTS`] was reached.
+    pub exhausted: bool,
+}
+
 /// Find every distinct QR code text on `page` (deduplicated by text, in the
 /// order found). Accepts any QR code, not only paperseed's. Never panics on
-/// image content.
+/// image content; the work is bounded by [`MAX_ATTEMPTS`].
 pub fn find_codes(page: &GrayImage, opts: &DetectOptions) -> Vec<FoundCode> {
+    find_codes_counted(page, opts).0
+}
+
+/// [`find_codes`], also reporting the work done.
+pub fn find_codes_counted(page: &GrayImage, opts: &DetectOptions) -> (Vec<FoundCode>, SearchStats) {
+    find_codes_bounded(page, opts, MAX_ATTEMPTS)
+}
+
+/// [`find_codes_counted`] with at most `max_attempts` decoder attempts.
+pub fn find_codes_bounded(
+    page: &GrayImage,
+    opts: &DetectOptions,
+    max_attempts: usize,
+) -> (Vec<FoundCode>, SearchStats) {
     let mut search = Search {
         page,
         opts: *opts,
@@ -110,9 +145,11 @@ pub fn find_codes(page: &GrayImage, opts: &DetectOptions) -> Vec<FoundCode> {
         loose: Vec::new(),
         modules: Vec::new(),
         passes: 0,
+        attempts_left: max_attempts,
     };
     search.run();
-    search.found
+    let stats = SearchStats { attempts: max_attempts - search.attempts_left, exhausted: search.attempts_left == 0 };
+    (search.found, stats)
 }
 
 /// Decoded symbol in the coordinates of the image it was decoded from.
@@ -218,6 +255,8 @@ struct Search<'a> {
     /// Module size (page pixels) of each found code, parallel to `found`.
     modules: Vec<f32>,
     passes: usize,
+    /// Decoder attempts still allowed.
+    attempts_left: usize,
 }
 
 /// Smallest image side worth handing to the decoder (a version-1 symbol).
@@ -228,7 +267,7 @@ const HALF_FIRST_SIDE: u32 = 4000;
 
 impl Search<'_> {
     fn done(&self) -> bool {
-        self.opts.expected.is_some_and(|n| self.found.len() >= n)
+        self.attempts_left == 0 || self.opts.expected.is_some_and(|n| self.found.len() >= n)
     }
 
     /// With no count expected (and below `Thorough`), the whole-page search ends
@@ -279,7 +318,10 @@ impl Search<'_> {
 
     /// Decode `img` (placed on the page by `frame`) and record what it holds.
     fn pass(&mut self, img: &GrayImage, frame: Frame) -> usize {
-        let decoded = decode_image(img);
+        if self.attempts_left == 0 {
+            return 0;
+        }
+        let decoded = decode_image(img, &mut self.attempts_left);
         self.add(decoded, frame)
     }
 
@@ -657,9 +699,11 @@ struct Decoded {
 
 /// Run the catch_unwind-guarded decoders on one grayscale image: every
 /// finder-pattern set of rxing's C++ port (all codes), then the ZXing Java
-/// detector (one code, occasionally one the other misses).
-fn decode_image(img: &GrayImage) -> Decoded {
+/// detector (one code, occasionally one the other misses). The pass and every
+/// candidate symbol cost one of `attempts_left`.
+fn decode_image(img: &GrayImage, attempts_left: &mut usize) -> Decoded {
     let mut out = Decoded { hits: Vec::new(), loose: Vec::new() };
+    *attempts_left = attempts_left.saturating_sub(1);
     let (w, h) = img.dimensions();
     if w < MIN_SIDE || h < MIN_SIDE {
         return out;
@@ -679,10 +723,14 @@ fn decode_image(img: &GrayImage) -> Decoded {
     }))
     .unwrap_or_default();
     let mut used = Vec::new();
-    for set in sets {
+    for (tried, set) in sets.into_iter().enumerate() {
+        if *attempts_left == 0 || tried >= MAX_CANDIDATES_PER_PASS {
+            break;
+        }
         if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
             continue;
         }
+        *attempts_left -= 1;
         let decoded = catch_unwind(AssertUnwindSafe(|| {
             let detected = SampleQR(bits, &set).ok()?;
             let (text, bytes) = decode_bits(detected.getBits())?;
@@ -697,6 +745,10 @@ fn decode_image(img: &GrayImage) -> Decoded {
     }
     out.loose = patterns.iter().filter(|p| !used.contains(p)).map(|p| (point(p.p), p.size as f32 / 7.0)).collect();
 
+    if *attempts_left == 0 {
+        return out;
+    }
+    *attempts_left -= 1;
     let decoded = catch_unwind(AssertUnwindSafe(|| {
         let hints = DecodeHints { TryHarder: Some(true), ..DecodeHints::default() };
         let detected = rxing::qrcode::detector::Detector::new(bits).detect_with_hints(&hints).ok()?;

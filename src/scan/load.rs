@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader};
 
-use super::{Limits, ScanError};
+use super::{Budget, Limits, ScanError};
 
 /// One grayscale page to search for codes.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,12 +84,18 @@ pub fn load(path: &Path, limits: &Limits) -> Result<Vec<Page>, ScanError> {
 /// A file that cannot be read is an error. In a directory (not searched
 /// recursively; hidden entries ignored) unreadable or foreign files are listed
 /// in [`Loaded::skipped`] instead, and the call fails only when no page at all
-/// could be read.
+/// could be read. The totals of [`Limits`] hold for this call; use
+/// [`load_with_budget`] to make them hold for several inputs.
 pub fn load_with_notes(path: &Path, limits: &Limits) -> Result<Loaded, ScanError> {
+    load_with_budget(path, limits, &mut Budget::new(limits))
+}
+
+/// [`load_with_notes`], charging the pages returned and the PDF decoding work
+/// to `budget`, which the caller passes to every input of a run.
+pub fn load_with_budget(path: &Path, limits: &Limits, budget: &mut Budget) -> Result<Loaded, ScanError> {
     let meta = fs::metadata(path).map_err(|source| ScanError::Io { path: path.to_owned(), source })?;
     if !meta.is_dir() {
-        let mut budget = limits.max_total_pixels;
-        let pages = load_file(path, limits, &mut budget)?;
+        let pages = load_file(path, limits, budget)?;
         return Ok(Loaded { pages, skipped: Vec::new() });
     }
 
@@ -105,7 +111,6 @@ pub fn load_with_notes(path: &Path, limits: &Limits) -> Result<Loaded, ScanError
     entries.sort();
 
     let mut loaded = Loaded::default();
-    let mut budget = limits.max_total_pixels;
     for entry in entries {
         let skip = |reason| Skipped { path: entry.clone(), reason };
         match fs::metadata(&entry) {
@@ -120,7 +125,7 @@ pub fn load_with_notes(path: &Path, limits: &Limits) -> Result<Loaded, ScanError
                 continue;
             }
         }
-        match load_file(&entry, limits, &mut budget) {
+        match load_file(&entry, limits, budget) {
             Ok(pages) => loaded.pages.extend(pages),
             Err(ScanError::UnsupportedFormat { detail: None, .. }) => {
                 loaded.skipped.push(skip(SkipReason::NotImageOrPdf));
@@ -165,7 +170,7 @@ fn format_name(format: ImageFormat) -> String {
     format!("{format:?}").to_uppercase()
 }
 
-fn load_file(path: &Path, limits: &Limits, budget: &mut u64) -> Result<Vec<Page>, ScanError> {
+fn load_file(path: &Path, limits: &Limits, budget: &mut Budget) -> Result<Vec<Page>, ScanError> {
     let data = read_bounded(path, limits.max_file_bytes)?;
     if data.is_empty() {
         return Err(ScanError::Empty { path: path.to_owned() });
@@ -203,15 +208,14 @@ fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ScanError> {
     Ok(data)
 }
 
-/// Refuse a `width`×`height` raster that breaks the limits or the remaining budget.
-/// `format` names the file type for messages ("PNG", "PDF"), `what` the raster
-/// ("the image", "page 3").
+/// Refuse a `width`×`height` raster that breaks the limits. `format` names the
+/// file type for messages ("PNG", "PDF"), `what` the raster ("the image",
+/// "page 3").
 fn check_size(
     path: &Path,
     (format, what): (&str, &str),
     (width, height): (u64, u64),
     limits: &Limits,
-    budget: u64,
 ) -> Result<(), ScanError> {
     let too_large = |detail: String| ScanError::TooLarge {
         path: path.to_owned(),
@@ -232,13 +236,49 @@ fn check_size(
     if area > limits.max_pixels {
         return Err(too_large(format!("more than {} megapixels", limits.max_pixels / 1_000_000)));
     }
-    if area > budget {
-        return Err(too_large(format!(
-            "beyond the {} megapixels allowed for all pages together",
-            limits.max_total_pixels / 1_000_000
-        )));
+    Ok(())
+}
+
+/// Refuse a page of `pixels` pixels (after any reduction) that the run's
+/// budget cannot hold.
+fn check_budget(path: &Path, what: &str, pixels: u64, limits: &Limits, budget: &Budget) -> Result<(), ScanError> {
+    if pixels > budget.pixels {
+        return Err(ScanError::TooLarge {
+            path: path.to_owned(),
+            what: format!(
+                "{what} ({:.1} megapixels) goes beyond the {} megapixels allowed for all pages together",
+                pixels as f64 / 1e6,
+                limits.max_total_pixels / 1_000_000
+            ),
+        });
     }
     Ok(())
+}
+
+/// The size a `w`×`h` raster is reduced to so that it holds at most `max`
+/// pixels (unchanged when it already does).
+fn reduced_size((w, h): (u32, u32), max: u64) -> (u32, u32) {
+    let area = u64::from(w) * u64::from(h);
+    if area <= max.max(1) {
+        return (w, h);
+    }
+    let f = (max as f64 / area as f64).sqrt();
+    let nw = ((f64::from(w) * f).floor() as u32).max(1);
+    let nh = ((f64::from(h) * f).floor() as u32).max(1);
+    (nw, nh)
+}
+
+/// `img` scaled down (area-averaged) to at most `max` pixels.
+fn reduce(img: GrayImage, max: u64) -> GrayImage {
+    let (nw, nh) = reduced_size(img.dimensions(), max);
+    if (nw, nh) == img.dimensions() {
+        return img;
+    }
+    image::imageops::resize(&img, nw, nh, image::imageops::FilterType::Triangle)
+}
+
+fn mib(bytes: u64) -> u64 {
+    bytes.div_ceil(1024 * 1024)
 }
 
 fn load_image(
@@ -246,7 +286,7 @@ fn load_image(
     data: &[u8],
     format: ImageFormat,
     limits: &Limits,
-    budget: &mut u64,
+    budget: &mut Budget,
 ) -> Result<Page, ScanError> {
     let name = format_name(format);
     let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: name.clone(), detail };
@@ -256,9 +296,42 @@ fn load_image(
     let dims = catch_unwind(|| ImageReader::with_format(Cursor::new(data), format).into_dimensions())
         .map_err(|_| panicked())?;
     let (w, h) = dims.map_err(|e| corrupt(e.to_string()))?;
-    check_size(path, (&name, "the image"), (w.into(), h.into()), limits, *budget)?;
+    check_size(path, (&name, "the image"), (w.into(), h.into()), limits)?;
+    let (kw, kh) = reduced_size((w, h), limits.max_page_pixels);
+    check_budget(path, "the image", u64::from(kw) * u64::from(kh), limits, budget)?;
 
-    // 2. Decode with the allocation limits set on the reader.
+    // 2. Decode straight to 8-bit luminance where the codec allows it (JPEG,
+    //    non-interlaced PNG: one byte per pixel), else through `image` with
+    //    its buffer bounded.
+    let gray = match format {
+        ImageFormat::Jpeg => decode_jpeg(path, data, (w, h), limits)?,
+        ImageFormat::Png => decode_png(path, data, limits)?,
+        _ => None,
+    };
+    let gray = match gray {
+        Some(g) => g,
+        None => decode_generic(path, data, format, limits)?,
+    };
+
+    // 3. Reduce a large image to the page size the code search works on.
+    let gray = reduce(gray, limits.max_page_pixels);
+    budget.pixels = budget.pixels.saturating_sub(u64::from(gray.width()) * u64::from(gray.height()));
+    Ok(Page { source: path.display().to_string(), image: gray })
+}
+
+fn limits_error(path: &Path, e: image::error::LimitError, limits: &Limits) -> ScanError {
+    ScanError::TooLarge {
+        path: path.to_owned(),
+        what: format!("decoding it needs more than the {} MiB allowed ({e})", mib(limits.max_decode_bytes)),
+    }
+}
+
+/// Any supported format through `image`, refused before decoding when its
+/// decoded buffer would exceed `max_decode_bytes`.
+fn decode_generic(path: &Path, data: &[u8], format: ImageFormat, limits: &Limits) -> Result<GrayImage, ScanError> {
+    let name = format_name(format);
+    let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: name.clone(), detail };
+    let panicked = || corrupt("the decoder crashed on it".to_owned());
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(limits.max_side);
     image_limits.max_image_height = Some(limits.max_side);
@@ -267,25 +340,237 @@ fn load_image(
         let mut reader = ImageReader::with_format(Cursor::new(data), format);
         reader.limits(image_limits);
         let mut decoder = reader.into_decoder()?;
+        let need = decoder.total_bytes();
+        if need > limits.max_decode_bytes {
+            return Ok(Err(need));
+        }
         let orientation = decoder.orientation().ok();
         let mut img = DynamicImage::from_decoder(decoder)?;
         if let Some(o) = orientation {
             img.apply_orientation(o);
         }
-        Ok::<_, image::ImageError>(img)
+        Ok::<_, image::ImageError>(Ok(img))
     }))
     .map_err(|_| panicked())?;
     let img = decoded.map_err(|e| match e {
-        image::ImageError::Limits(l) => ScanError::TooLarge {
-            path: path.to_owned(),
-            what: format!("decoding it needs more memory than allowed ({l})"),
-        },
+        image::ImageError::Limits(l) => limits_error(path, l, limits),
         other => corrupt(other.to_string()),
     })?;
+    let img = img.map_err(|need| ScanError::TooLarge {
+        path: path.to_owned(),
+        what: format!(
+            "decoding it needs {} MiB ({}), more than the {} MiB allowed",
+            mib(need),
+            name,
+            mib(limits.max_decode_bytes)
+        ),
+    })?;
+    Ok(to_gray(img))
+}
 
-    let gray = to_gray(img);
-    *budget = budget.saturating_sub(u64::from(gray.width()) * u64::from(gray.height()));
-    Ok(Page { source: path.display().to_string(), image: gray })
+/// What the markers of a JPEG stream say, read without decoding.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct JpegInfo {
+    /// Frame size and colour components, from the start-of-frame marker.
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) components: u8,
+    /// Whether a start-of-frame marker was seen.
+    pub(crate) frame: bool,
+    /// Progressive (or lossless/arithmetic) frames keep every coefficient in memory.
+    pub(crate) progressive: bool,
+    /// Whether the end-of-image marker was reached.
+    pub(crate) complete: bool,
+}
+
+/// Walk the marker segments of a JPEG stream (skipping entropy-coded data) up
+/// to the end-of-image marker. `None` when it does not start like a JPEG.
+pub(crate) fn jpeg_info(data: &[u8]) -> Option<JpegInfo> {
+    if !data.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut info = JpegInfo::default();
+    let len = data.len();
+    let mut i = 2;
+    loop {
+        // Next marker: 0xFF (plus fill bytes) and a code.
+        match data[i.min(len)..].iter().position(|&b| b == 0xFF) {
+            Some(off) => i += off,
+            None => return Some(info),
+        }
+        while i < len && data[i] == 0xFF {
+            i += 1;
+        }
+        if i >= len {
+            return Some(info);
+        }
+        let marker = data[i];
+        i += 1;
+        match marker {
+            0xD9 => {
+                info.complete = true;
+                return Some(info);
+            }
+            0x00 | 0x01 | 0xD0..=0xD8 => continue,
+            _ => {}
+        }
+        if i + 2 > len {
+            return Some(info);
+        }
+        let seg = usize::from(u16::from_be_bytes([data[i], data[i + 1]]));
+        if seg < 2 {
+            return Some(info);
+        }
+        let body = &data[(i + 2).min(len)..(i + seg).min(len)];
+        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) && body.len() >= 6 && !info.frame {
+            info.frame = true;
+            info.height = u32::from(u16::from_be_bytes([body[1], body[2]]));
+            info.width = u32::from(u16::from_be_bytes([body[3], body[4]]));
+            info.components = body[5];
+            info.progressive = !matches!(marker, 0xC0 | 0xC1);
+        }
+        i += seg;
+        if marker == 0xDA {
+            // Entropy-coded data: ends at a 0xFF not followed by 0x00 (stuffing)
+            // or a restart marker.
+            loop {
+                match data[i.min(len)..].iter().position(|&b| b == 0xFF) {
+                    Some(off) => i += off,
+                    None => return Some(info),
+                }
+                match data.get(i + 1) {
+                    None => return Some(info),
+                    Some(0x00 | 0xD0..=0xD7) => i += 2,
+                    Some(_) => break,
+                }
+            }
+        }
+    }
+}
+
+/// A JPEG decoded by zune-jpeg straight to luminance (one byte per pixel),
+/// with its EXIF orientation applied. A stream that stops before its
+/// end-of-image marker is refused as truncated (decoders would otherwise fill
+/// the missing part with grey and the search would report "no code" instead).
+/// `None` for the rare colour spaces left to the generic path (CMYK).
+fn decode_jpeg(path: &Path, data: &[u8], (w, h): (u32, u32), limits: &Limits) -> Result<Option<GrayImage>, ScanError> {
+    use zune_core::bytestream::ZCursor;
+    use zune_core::colorspace::ColorSpace;
+    use zune_core::options::DecoderOptions;
+
+    let corrupt = |detail: &str| ScanError::Corrupt {
+        path: path.to_owned(),
+        format: "JPEG".to_owned(),
+        detail: detail.to_owned(),
+    };
+    let info = jpeg_info(data).ok_or_else(|| corrupt("it does not start with a JPEG marker"))?;
+    if !info.frame {
+        return Err(corrupt("it has no image frame (the file is truncated or corrupt)"));
+    }
+    if !info.complete {
+        return Err(corrupt("the file is truncated: it ends before the JPEG end-of-image marker"));
+    }
+    if info.progressive {
+        // Progressive decoding keeps 2 bytes per coefficient of every component.
+        let need = u64::from(w) * u64::from(h) * u64::from(info.components.max(1)) * 2;
+        if need > limits.max_decode_bytes {
+            return Err(ScanError::TooLarge {
+                path: path.to_owned(),
+                what: format!(
+                    "the progressive JPEG is {w}×{h} pixels and needs {} MiB to decode, more than the {} MiB allowed",
+                    mib(need),
+                    mib(limits.max_decode_bytes)
+                ),
+            });
+        }
+    }
+    if info.components != 1 && info.components != 3 {
+        return Ok(None);
+    }
+    let options = DecoderOptions::default()
+        .set_strict_mode(false)
+        .set_max_width(limits.max_side as usize)
+        .set_max_height(limits.max_side as usize)
+        .jpeg_set_out_colorspace(ColorSpace::Luma);
+    let decoded = catch_unwind(AssertUnwindSafe(|| {
+        let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(data), options);
+        let pixels = decoder.decode()?;
+        Ok::<_, zune_jpeg::errors::DecodeErrors>((decoder.dimensions(), pixels))
+    }))
+    .map_err(|_| corrupt("the decoder crashed on it"))?;
+    let (dims, pixels) = decoded.map_err(|e| corrupt(&format!("{e:?}")))?;
+    let Some((dw, dh)) = dims else {
+        return Err(corrupt("the decoder returned no size"));
+    };
+    let Some(gray) = GrayImage::from_raw(dw as u32, dh as u32, pixels) else {
+        // Luminance output not available for this stream: use the generic path.
+        return Ok(None);
+    };
+    // EXIF orientation (header only).
+    let orientation = catch_unwind(|| {
+        let mut decoder = ImageReader::with_format(Cursor::new(data), ImageFormat::Jpeg).into_decoder().ok()?;
+        decoder.orientation().ok()
+    })
+    .ok()
+    .flatten();
+    Ok(Some(match orientation {
+        Some(o) if o != image::metadata::Orientation::NoTransforms => {
+            let mut img = DynamicImage::ImageLuma8(gray);
+            img.apply_orientation(o);
+            img.into_luma8()
+        }
+        _ => gray,
+    }))
+}
+
+/// A non-interlaced PNG decoded row by row straight to luminance (16-bit
+/// samples stripped to 8, palettes expanded, alpha composited over white):
+/// one byte per pixel whatever the colour type and depth. `None` for an
+/// interlaced PNG (left to the generic path).
+fn decode_png(path: &Path, data: &[u8], limits: &Limits) -> Result<Option<GrayImage>, ScanError> {
+    let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: "PNG".to_owned(), detail };
+    let decoded = catch_unwind(AssertUnwindSafe(|| -> Result<Option<GrayImage>, png::DecodingError> {
+        let mut decoder = png::Decoder::new_with_limits(
+            Cursor::new(data),
+            png::Limits { bytes: usize::try_from(limits.max_decode_bytes).unwrap_or(usize::MAX) },
+        );
+        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        let mut reader = decoder.read_info()?;
+        if reader.info().interlaced {
+            return Ok(None);
+        }
+        let (w, h) = (reader.info().width, reader.info().height);
+        let (color, _) = reader.output_color_type();
+        let channels = color.samples();
+        let mut out = Vec::with_capacity(w as usize * h as usize);
+        while let Some(row) = reader.next_row()? {
+            let row = row.data();
+            for px in row.chunks_exact(channels).take(w as usize) {
+                let (l, a) = match channels {
+                    1 => (u32::from(px[0]), 255),
+                    2 => (u32::from(px[0]), u32::from(px[1])),
+                    3 => (luma(px[0], px[1], px[2]), 255),
+                    _ => (luma(px[0], px[1], px[2]), u32::from(px[3])),
+                };
+                out.push(((l * a + 255 * (255 - a) + 127) / 255) as u8);
+            }
+        }
+        Ok(GrayImage::from_raw(w, h, out))
+    }))
+    .map_err(|_| corrupt("the decoder crashed on it".to_owned()))?;
+    match decoded {
+        Ok(g) => Ok(g),
+        Err(png::DecodingError::LimitsExceeded) => Err(ScanError::TooLarge {
+            path: path.to_owned(),
+            what: format!("decoding it needs more than the {} MiB allowed", mib(limits.max_decode_bytes)),
+        }),
+        Err(e) => Err(corrupt(e.to_string())),
+    }
+}
+
+/// Rec. 709 luma of an sRGB triple, as `image` computes it.
+fn luma(r: u8, g: u8, b: u8) -> u32 {
+    (2126 * u32::from(r) + 7152 * u32::from(g) + 722 * u32::from(b) + 5000) / 10000
 }
 
 /// Luminance, with transparent areas composited over white (a transparent PNG
@@ -310,7 +595,7 @@ fn to_gray(img: DynamicImage) -> GrayImage {
     GrayImage::from_raw(w, h, data).expect("buffer size matches")
 }
 
-fn load_pdf(path: &Path, data: Vec<u8>, limits: &Limits, budget: &mut u64) -> Result<Vec<Page>, ScanError> {
+fn load_pdf(path: &Path, data: Vec<u8>, limits: &Limits, budget: &mut Budget) -> Result<Vec<Page>, ScanError> {
     use hayro::hayro_interpret::InterpreterSettings;
     use hayro::hayro_syntax::Pdf;
     use hayro::vello_cpu::color::palette::css::WHITE;
@@ -365,10 +650,21 @@ fn load_pdf(path: &Path, data: Vec<u8>, limits: &Limits, budget: &mut u64) -> Re
         let mut scale = dpi / 72.0;
         let side = limits.max_side.min(u32::from(u16::MAX)) as f32;
         scale = scale.min(side / wpt).min(side / hpt);
-        let area_cap = ((limits.max_pixels as f64) / f64::from(wpt * hpt)).sqrt() as f32;
+        let max_area = limits.max_pixels.min(limits.max_page_pixels);
+        let area_cap = ((max_area as f64) / f64::from(wpt * hpt)).sqrt() as f32;
         scale = scale.min(area_cap);
         let (pw, ph) = ((wpt * scale) as u64, (hpt * scale) as u64);
-        check_size(path, ("PDF", &format!("page {}", index + 1)), (pw, ph), limits, *budget)?;
+        let what = format!("page {}", index + 1);
+        check_size(path, ("PDF", &what), (pw, ph), limits)?;
+        check_budget(path, &what, pw * ph, limits, budget)?;
+        // What rendering would decode (images, streams, nested forms), before
+        // the renderer allocates any of it.
+        catch_unwind(AssertUnwindSafe(|| super::pdfguard::check_page(page, pdf.xref(), limits, budget)))
+            .map_err(|_| corrupt(format!("the PDF reader crashed on page {}", index + 1)))?
+            .map_err(|refusal| ScanError::TooLarge {
+                path: path.to_owned(),
+                what: format!("page {}: {}", index + 1, refusal.0),
+            })?;
 
         let pixmap_settings = PixmapSettings { x_scale: scale, y_scale: scale, bg_color: WHITE };
         let pixmap = catch_unwind(AssertUnwindSafe(|| {
@@ -387,7 +683,7 @@ fn load_pdf(path: &Path, data: Vec<u8>, limits: &Limits, budget: &mut u64) -> Re
             .collect();
         let image = GrayImage::from_raw(w, h, gray)
             .ok_or_else(|| corrupt(format!("page {} rendered to an odd buffer", index + 1)))?;
-        *budget = budget.saturating_sub(u64::from(w) * u64::from(h));
+        budget.pixels = budget.pixels.saturating_sub(u64::from(w) * u64::from(h));
         out.push(Page { source, image });
     }
     Ok(out)

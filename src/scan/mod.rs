@@ -10,9 +10,13 @@
 //! caller.
 //!
 //! All inputs are untrusted. Declared image sizes are checked before decoding,
-//! decoder allocations are capped ([`Limits`]), PDF page counts and sizes are
-//! bounded, and panics inside the image, PDF and QR decoders are caught and
-//! turned into errors (or, for QR decoding, into "nothing found").
+//! decoder buffers are capped and large images reduced ([`Limits`]); a PDF
+//! page's resources (nested forms, images, compressed streams) are examined
+//! and their declared and decoded sizes bounded before the page is rendered;
+//! the totals hold across a whole run ([`Budget`]); the code search does a
+//! bounded number of decoder attempts per page; and panics inside the image,
+//! PDF and QR decoders are caught and turned into errors (or, for QR decoding,
+//! into "nothing found").
 //!
 //! QR decoding uses rxing's detector and decoder directly (finder-pattern sets
 //! of the ZXing C++ port plus the classic ZXing detector), because the crate is
@@ -23,18 +27,21 @@
 mod charset;
 pub mod detect;
 pub mod load;
+mod pdfguard;
 pub mod prepare;
 
 use std::path::PathBuf;
 
-pub use detect::{DetectOptions, Effort, FoundCode, find_codes};
-pub use load::{Loaded, Page, SkipReason, Skipped, load, load_with_notes};
+pub use detect::{DetectOptions, Effort, FoundCode, SearchStats, find_codes, find_codes_counted};
+pub use load::{Loaded, Page, SkipReason, Skipped, load, load_with_budget, load_with_notes};
 
 /// Bounds applied to untrusted input files.
 ///
 /// The defaults accept anything a scanner or phone produces (a 600 dpi A4 scan
-/// is 4960×7016, a 200 Mpx phone photo is refused) while keeping a hostile file
-/// from exhausting memory.
+/// is 4960×7016, a 108 Mpx phone photo 12000×9000) while keeping a hostile file
+/// from exhausting memory or time: declared sizes are checked before anything
+/// is decoded, and pages larger than [`Limits::max_page_pixels`] are reduced, so
+/// that the page search (whose cost grows with the area) stays bounded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
     /// Largest file read, in bytes.
@@ -42,19 +49,41 @@ pub struct Limits {
     /// Largest accepted image width or height, in pixels (also applies to a
     /// rendered PDF page).
     pub max_side: u32,
-    /// Largest accepted image area, in pixels.
+    /// Largest accepted image area, in pixels (as declared by the file, before
+    /// decoding).
     pub max_pixels: u64,
-    /// Largest allocation an image decoder may make, in bytes.
+    /// Largest page handed on for the code search, in pixels: larger images are
+    /// scaled down to it after decoding, PDF pages rendered at a lower
+    /// resolution.
+    pub max_page_pixels: u64,
+    /// Largest buffer an image decoder may need, in bytes (e.g. a 16-bit RGB
+    /// image needs 6 bytes per pixel, a progressive JPEG 2 bytes per pixel and
+    /// colour component).
     pub max_decode_bytes: u64,
-    /// Largest total area of all pages returned by one [`load()`] call, in pixels.
+    /// Largest total area of all pages returned while a [`Budget`] lasts (one
+    /// [`load()`] call, or a whole run with [`load_with_budget`]), in pixels.
     pub max_total_pixels: u64,
     /// Most pages read from one PDF.
     pub max_pdf_pages: usize,
     /// Largest PDF page side, in points (1/72 inch).
     pub max_pdf_page_pt: f32,
     /// Resolution PDF pages are rendered at, in dots per inch. Lowered for a
-    /// page that would otherwise exceed `max_side` / `max_pixels`.
+    /// page that would otherwise exceed `max_side` / `max_page_pixels`.
     pub pdf_dpi: f32,
+    /// Largest total area of the images one PDF page draws (as their
+    /// dictionaries and codec headers declare them), in pixels.
+    pub max_pdf_image_pixels: u64,
+    /// Largest decoded size of one PDF stream (content, form, font, image data
+    /// before the image codec), in bytes.
+    pub max_pdf_stream_bytes: u64,
+    /// Largest total of decoded PDF stream bytes plus image pixels × components
+    /// while a [`Budget`] lasts.
+    pub max_pdf_total_decode: u64,
+    /// Most objects examined for one PDF page (resources, forms, images, fonts).
+    pub max_pdf_objects: usize,
+    /// Most XObjects one PDF page draws, counting every time a form is drawn by
+    /// another form (nested forms multiply).
+    pub max_pdf_draws: u64,
 }
 
 impl Default for Limits {
@@ -62,14 +91,56 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 256 * 1024 * 1024,
             max_side: 12_000,
-            max_pixels: 150_000_000,
-            max_decode_bytes: 600 * 1024 * 1024,
-            max_total_pixels: 1_000_000_000,
+            max_pixels: 120_000_000,
+            max_page_pixels: 20_000_000,
+            max_decode_bytes: 400 * 1024 * 1024,
+            max_total_pixels: 400_000_000,
             max_pdf_pages: 50,
             // 200 inches, the largest page PDF readers are required to support.
             max_pdf_page_pt: 14_400.0,
             pdf_dpi: 300.0,
+            max_pdf_image_pixels: 120_000_000,
+            max_pdf_stream_bytes: 64 * 1024 * 1024,
+            max_pdf_total_decode: 2 * 1024 * 1024 * 1024,
+            max_pdf_objects: 20_000,
+            max_pdf_draws: 10_000,
         }
+    }
+}
+
+/// What remains of the [`Limits`] that hold for several inputs together (a
+/// whole run): the total area of the pages returned, and the PDF decoding work.
+///
+/// [`load()`] and [`load_with_notes`] start a fresh budget for each call; pass
+/// one budget to [`load_with_budget`] for every input of a run so that many
+/// files cannot add up to more than one run's worth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Budget {
+    pixels: u64,
+    pdf_decode: u64,
+    total_pixels: u64,
+    total_pdf_decode: u64,
+}
+
+impl Budget {
+    /// A full budget for `limits`.
+    pub fn new(limits: &Limits) -> Self {
+        Budget {
+            pixels: limits.max_total_pixels,
+            pdf_decode: limits.max_pdf_total_decode,
+            total_pixels: limits.max_total_pixels,
+            total_pdf_decode: limits.max_pdf_total_decode,
+        }
+    }
+
+    /// Page pixels that may still be returned.
+    pub fn pixels_left(&self) -> u64 {
+        self.pixels
+    }
+
+    /// PDF decoding work (stream bytes and image pixels × components) left.
+    pub fn pdf_decode_left(&self) -> u64 {
+        self.pdf_decode
     }
 }
 
@@ -154,3 +225,7 @@ impl ScanError {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "hostile_tests.rs"]
+mod hostile_tests;

@@ -1,0 +1,265 @@
+//! Hostile and broken inputs (issue 11): every one is refused with a message
+//! naming the file and the limit (or "truncated"), before anything large is
+//! decoded, and never with a panic. The inputs are made here, a few KB each.
+
+use std::io::{Cursor, Write};
+
+use image::{GrayImage, ImageFormat, Luma};
+
+use super::detect::{find_codes_bounded, find_codes_counted};
+use super::load::tests::{pdf_from_objects, pdf_with_jpeg, write};
+use super::pdfguard::{decode_generic, jpx_size};
+use super::*;
+
+fn jpeg_bytes(img: &GrayImage) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// A real 16×16 JPEG whose frame header is patched to declare `w`×`h`.
+fn jpeg_declaring(w: u16, h: u16) -> Vec<u8> {
+    let mut data = jpeg_bytes(&GrayImage::from_fn(16, 16, |x, y| Luma([((x * 16 + y) % 256) as u8])));
+    let sof = data.windows(2).position(|p| p == [0xFF, 0xC0]).expect("baseline JPEG");
+    data[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    data[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    data
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut s = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    s.extend_from_slice(data);
+    s.extend_from_slice(b"\nendstream");
+    s
+}
+
+fn catalog() -> Vec<Vec<u8>> {
+    vec![b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(), b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec()]
+}
+
+fn too_large(err: &ScanError) -> String {
+    assert!(matches!(err, ScanError::TooLarge { .. }), "{err}");
+    err.to_string()
+}
+
+#[test]
+fn jpeg_declaring_huge_size_is_refused_before_decoding() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "huge.jpg", &jpeg_declaring(11_000, 11_000));
+    let msg = too_large(&load(&p, &Limits::default()).unwrap_err());
+    assert!(msg.contains("huge.jpg") && msg.contains("11000×11000") && msg.contains("120 megapixels"), "{msg}");
+}
+
+#[test]
+fn truncated_jpeg_is_named_truncated() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = GrayImage::from_fn(300, 200, |x, y| Luma([((x * 7 + y * 3) % 251) as u8]));
+    let jpeg = jpeg_bytes(&img);
+    // The whole file loads.
+    let p = write(dir.path(), "whole.jpg", &jpeg);
+    assert_eq!(load(&p, &Limits::default()).unwrap()[0].image.dimensions(), (300, 200));
+    for cut in [jpeg.len() / 2, jpeg.len() - 2, 40] {
+        let p = write(dir.path(), "cut.jpg", &jpeg[..cut]);
+        let err = load(&p, &Limits::default()).unwrap_err();
+        assert!(matches!(err, ScanError::Corrupt { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(msg.contains("cut.jpg") && msg.contains("truncated"), "cut at {cut}: {msg}");
+    }
+    // Trailing bytes after the end-of-image marker are harmless.
+    let mut padded = jpeg.clone();
+    padded.extend_from_slice(&[0; 64]);
+    let p = write(dir.path(), "padded.jpg", &padded);
+    assert!(load(&p, &Limits::default()).is_ok());
+}
+
+#[test]
+fn sixteen_bit_png_decodes_to_gray_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = image::ImageBuffer::<image::Rgb<u16>, _>::from_fn(40, 30, |x, y| {
+        image::Rgb([(x * 1600) as u16, (y * 2000) as u16, 0xFFFF])
+    });
+    let mut bytes = Cursor::new(Vec::new());
+    img.write_to(&mut bytes, ImageFormat::Png).unwrap();
+    let p = write(dir.path(), "deep.png", bytes.get_ref());
+    let page = &load(&p, &Limits::default()).unwrap()[0];
+    let expected = image::DynamicImage::ImageRgb16(img).to_rgb8();
+    for (x, y, px) in page.image.enumerate_pixels() {
+        let [r, g, b] = expected.get_pixel(x, y).0;
+        let l = (2126 * u32::from(r) + 7152 * u32::from(g) + 722 * u32::from(b) + 5000) / 10000;
+        assert!((i32::from(px.0[0]) - l as i32).abs() <= 1, "({x},{y})");
+    }
+}
+
+#[test]
+fn large_images_are_reduced_and_the_budget_holds_per_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = GrayImage::from_fn(1200, 900, |x, _| Luma([(x % 256) as u8]));
+    let mut bytes = Cursor::new(Vec::new());
+    img.write_to(&mut bytes, ImageFormat::Png).unwrap();
+    let a = write(dir.path(), "a.png", bytes.get_ref());
+    let b = write(dir.path(), "b.png", bytes.get_ref());
+    let limits = Limits { max_page_pixels: 270_000, max_total_pixels: 400_000, ..Limits::default() };
+    let page = &load(&a, &limits).unwrap()[0];
+    let (w, h) = page.image.dimensions();
+    assert!(u64::from(w) * u64::from(h) <= 270_000 && w >= 590, "{w}×{h}");
+    // Each call alone fits; one budget for both does not.
+    assert!(load(&b, &limits).is_ok());
+    let mut budget = Budget::new(&limits);
+    load_with_budget(&a, &limits, &mut budget).unwrap();
+    assert!(budget.pixels_left() < 400_000 - 260_000);
+    let msg = too_large(&load_with_budget(&b, &limits, &mut budget).unwrap_err());
+    assert!(msg.contains("b.png") && msg.contains("all pages together"), "{msg}");
+}
+
+#[test]
+fn pdf_with_jpeg_declaring_65000_is_refused_before_rendering() {
+    let dir = tempfile::tempdir().unwrap();
+    // The dictionary says 100×100; the JPEG header (which the decoder obeys) 65000×65000.
+    let pdf = pdf_with_jpeg(&jpeg_declaring(65_000, 65_000), (100, 100), (595.0, 842.0));
+    let p = write(dir.path(), "bomb.pdf", &pdf);
+    let msg = too_large(&load(&p, &Limits::default()).unwrap_err());
+    assert!(msg.contains("bomb.pdf") && msg.contains("page 1") && msg.contains("65000×65000"), "{msg}");
+    assert!(msg.contains("120 megapixels"), "{msg}");
+    // A sane embedded JPEG still renders.
+    let img = GrayImage::from_fn(200, 200, |x, y| Luma([if (x / 20 + y / 20) % 2 == 0 { 0 } else { 255 }]));
+    let pdf = pdf_with_jpeg(&jpeg_bytes(&img), (200, 200), (144.0, 144.0));
+    let p = write(dir.path(), "fine.pdf", &pdf);
+    assert_eq!(load(&p, &Limits::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn pdf_with_jpeg2000_bomb_is_refused() {
+    let mut jpx = vec![0xFF, 0x4F, 0xFF, 0x51, 0x00, 0x2F, 0x00, 0x00];
+    for v in [60_000u32, 60_000, 0, 0, 60_000, 60_000, 0, 0] {
+        jpx.extend_from_slice(&v.to_be_bytes());
+    }
+    jpx.extend_from_slice(&[0x00, 0x03, 7, 1, 1, 7, 1, 1, 7, 1, 1, 0xFF, 0xD9]);
+    assert_eq!(jpx_size(&jpx), Some((60_000, 60_000, 3)));
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_vec());
+    o.push(stream("", b"q 595 0 0 842 0 0 cm /Im0 Do Q"));
+    o.push(stream("/Type /XObject /Subtype /Image /Width 10 /Height 10 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /JPXDecode", &jpx));
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "jpx.pdf", &pdf_from_objects(&o));
+    let msg = too_large(&load(&p, &Limits::default()).unwrap_err());
+    assert!(msg.contains("60000×60000"), "{msg}");
+}
+
+#[test]
+fn pdf_flate_bomb_is_refused_at_the_stream_limit() {
+    // 16 MiB of spaces compressed twice: a few KB.
+    let twice = zlib(&zlib(&vec![b' '; 16 << 20]));
+    assert!(twice.len() < 20_000, "{}", twice.len());
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec());
+    o.push(stream("/Filter [/FlateDecode /FlateDecode]", &twice));
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "flate.pdf", &pdf_from_objects(&o));
+    let limits = Limits { max_pdf_stream_bytes: 4 << 20, ..Limits::default() };
+    let msg = too_large(&load(&p, &limits).unwrap_err());
+    assert!(msg.contains("flate.pdf") && msg.contains("more than 4 MiB"), "{msg}");
+    // The capped inflater stops at the cap instead of inflating it all.
+    let err = decode_generic(&twice, &[hayro::hayro_syntax::Filter::FlateDecode; 2], 1 << 20).unwrap_err();
+    assert!(err.0.contains("1 MiB"), "{}", err.0);
+    // Under the default 64 MiB it renders (blank).
+    assert_eq!(load(&p, &Limits::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn pdf_form_fan_out_is_refused() {
+    let (levels, fan) = (6usize, 10usize);
+    let draw = |name: &str| (0..fan).map(|i| format!("q 1 0 0 1 {i} 0 cm /{name} Do Q ")).collect::<String>();
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X0 5 0 R >> >> /Contents 4 0 R >>".to_vec());
+    o.push(stream("", draw("X0").as_bytes()));
+    for l in 0..levels {
+        let (content, res) = if l + 1 < levels {
+            (draw(&format!("X{}", l + 1)), format!("/Resources << /XObject << /X{} {} 0 R >> >>", l + 1, 6 + l))
+        } else {
+            ("0 0 0 rg 0 0 10 10 re f".to_owned(), String::new())
+        };
+        o.push(stream(&format!("/Type /XObject /Subtype /Form /BBox [0 0 595 842] {res}"), content.as_bytes()));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "fan.pdf", &pdf_from_objects(&o));
+    let msg = too_large(&load(&p, &Limits::default()).unwrap_err());
+    assert!(msg.contains("fan.pdf") && msg.contains("draws more than 10000"), "{msg}");
+    // Two levels (10 + 100 draws) are fine.
+    let limits = Limits { max_pdf_draws: 1_000_000, ..Limits::default() };
+    let _ = limits;
+    let mut small = catalog();
+    small.push(o[2].clone());
+    small.push(o[3].clone());
+    small.push(stream("/Type /XObject /Subtype /Form /BBox [0 0 595 842]", b"0 0 0 rg 0 0 10 10 re f"));
+    let p = write(dir.path(), "few.pdf", &pdf_from_objects(&small));
+    assert_eq!(load(&p, &Limits::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn huge_pdf_page_renders_within_the_page_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = super::load::tests::pdf_with_pages(&["0 0 0 rg 0 0 100 100 re f".to_owned()], 14_400.0, 14_400.0);
+    let p = write(dir.path(), "wall.pdf", &pdf);
+    let limits = Limits { max_page_pixels: 1_000_000, ..Limits::default() };
+    let pages = load(&p, &limits).unwrap();
+    let (w, h) = pages[0].image.dimensions();
+    assert!(u64::from(w) * u64::from(h) <= 1_000_000, "{w}×{h}");
+}
+
+/// An A4-sized page at 150 dpi covered in 24×34 version-1 codes.
+fn many_codes_page() -> GrayImage {
+    let mut page = GrayImage::from_pixel(1240, 1754, Luma([255]));
+    let (cols, rows) = (24u32, 34u32);
+    let (cw, ch) = (1240 / cols, 1754 / rows);
+    for r in 0..rows {
+        for c in 0..cols {
+            let code =
+                qrcode::QrCode::with_error_correction_level(format!("{}", r * cols + c).as_bytes(), qrcode::EcLevel::L)
+                    .unwrap();
+            let n = code.width() as u32;
+            let module = 2;
+            let (x0, y0) = (c * cw + (cw - n * module) / 2, r * ch + (ch - n * module) / 2);
+            for (i, color) in code.to_colors().iter().enumerate() {
+                if *color == qrcode::Color::Dark {
+                    let (mx, my) = (i as u32 % n, i as u32 / n);
+                    for d in 0..module * module {
+                        page.put_pixel(x0 + mx * module + d % module, y0 + my * module + d / module, Luma([0]));
+                    }
+                }
+            }
+        }
+    }
+    page
+}
+
+#[test]
+fn a_page_of_many_codes_stops_at_the_attempt_budget() {
+    let page = many_codes_page();
+    let opts = DetectOptions { expected: None, effort: Effort::Thorough };
+    let (found, stats) = find_codes_bounded(&page, &opts, 600);
+    assert!(stats.attempts <= 600, "{stats:?}");
+    assert!(stats.exhausted, "{stats:?} ({} found)", found.len());
+    // A clean page with a few codes costs a handful of attempts.
+    let mut few = GrayImage::from_pixel(600, 600, Luma([255]));
+    for (i, (x0, y0)) in [(40u32, 40u32), (340, 40), (40, 340), (340, 340)].into_iter().enumerate() {
+        let code = qrcode::QrCode::new(format!("code {i}").as_bytes()).unwrap();
+        let n = code.width() as u32;
+        for (j, color) in code.to_colors().iter().enumerate() {
+            if *color == qrcode::Color::Dark {
+                let (mx, my) = (j as u32 % n, j as u32 / n);
+                for d in 0..36 {
+                    few.put_pixel(x0 + mx * 6 + d % 6, y0 + my * 6 + d / 6, Luma([0]));
+                }
+            }
+        }
+    }
+    let (found, stats) = find_codes_counted(&few, &DetectOptions::default());
+    assert_eq!(found.len(), 4);
+    assert!(!stats.exhausted && stats.attempts < 100, "{stats:?}");
+}
