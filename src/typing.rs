@@ -5,10 +5,10 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use paperseed::ocr;
+use paperseed::ocr::{self, lines::LineError};
 use paperseed::restore::{self, Located};
 
-use crate::cli::{Failure, note};
+use crate::cli::{Failure, eprint_line, note};
 use crate::read::Scanned;
 
 /// Read typed lines until the payload can be rebuilt, an empty line, or EOF.
@@ -16,21 +16,34 @@ pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     if interactive {
-        eprintln!(
+        eprint_line(
             "Type the lines of the \"Recovery text\" section, one per line (or a whole row); spaces and case do not matter.\n\
-             Each line is checked as you enter it. Lines may be skipped: the others cover them. An empty line ends."
+             Each line is checked as you enter it. Lines may be skipped: the others cover them. An empty line ends.",
         );
     }
     let mut accepted: Vec<String> = Vec::new();
     let mut entry = 0;
-    let mut lines = stdin.lock().lines();
+    let mut input = stdin.lock();
     loop {
         if interactive {
-            eprint!("line {}> ", entry + 1);
-            let _ = std::io::stderr().flush();
+            let mut err = std::io::stderr();
+            let _ = write!(err, "line {}> ", entry + 1);
+            let _ = err.flush();
         }
-        let Some(line) = lines.next() else { break };
-        let line = line.map_err(anyhow::Error::from)?;
+        let line = match read_bounded_line(&mut input, MAX_LINE_BYTES).map_err(anyhow::Error::from)? {
+            None => break,
+            Some(Ok(line)) => line,
+            Some(Err(len)) => {
+                entry += 1;
+                note(
+                    quiet && !interactive,
+                    format!(
+                        "line {entry}: {len} bytes long, far longer than a recovery-text line (not shown). Skipped."
+                    ),
+                );
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             if interactive {
                 break;
@@ -42,12 +55,12 @@ pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
             Ok(_) => accepted.push(line),
             Err(e) => {
                 let hint = if interactive { " Type it again, or skip it." } else { " Skipped." };
-                note(quiet && !interactive, format!("{e}.{hint}"));
+                note(quiet && !interactive, format!("{}.{hint}", describe(&e, &line)));
                 continue;
             }
         }
         if interactive && rebuildable(&accepted) {
-            eprintln!("Enough lines to rebuild the secrets.");
+            eprint_line("Enough lines to rebuild the secrets.");
             break;
         }
     }
@@ -55,6 +68,86 @@ pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
     let report = restore::assemble(&found);
     Ok(Scanned { found, report, pages: 0, text: None })
 }
+
+/// Longest line read: a recovery-text line (or a whole typed row) is well
+/// under 200 characters.
+const MAX_LINE_BYTES: usize = 4096;
+
+/// Read one line (without its line ending) of at most `max` bytes. A longer
+/// line is consumed without being kept and gives its length; `None` at EOF.
+fn read_bounded_line(input: &mut impl BufRead, max: usize) -> std::io::Result<Option<Result<String, usize>>> {
+    let mut line: Vec<u8> = Vec::new();
+    let mut len = 0usize;
+    let mut seen_any = false;
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        seen_any = true;
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        len += chunk.len();
+        if len <= max {
+            line.extend_from_slice(chunk);
+        } else {
+            line = Vec::new();
+        }
+        let used = done.unwrap_or(chunk.len());
+        input.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    if !seen_any {
+        return Ok(None);
+    }
+    if len > max {
+        return Ok(Some(Err(len)));
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    match String::from_utf8(line) {
+        Ok(s) => Ok(Some(Ok(s))),
+        Err(_) => Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "the typed text is not UTF-8")),
+    }
+}
+
+/// What is wrong with an entry, without repeating it: recovery text is the
+/// secret in another form. At most its first characters, to find it again.
+fn describe(e: &LineError, text: &str) -> String {
+    let mut start: String = text.trim().chars().take(PREFIX_CHARS).collect();
+    if text.trim().chars().count() > PREFIX_CHARS {
+        start.push('…');
+    }
+    match e {
+        LineError::BadChar { input, ch, .. } => {
+            format!("line {input} ({start:?}) has a character that is not in the recovery alphabet: {ch:?}")
+        }
+        LineError::BadLength { input, len, .. } => format!(
+            "line {input} ({start:?}) has {len} characters, a recovery line has {} (spaces do not count)",
+            ocr::lines::LINE_SYMBOLS
+        ),
+        LineError::BadCheck { input, .. } => {
+            format!("line {input} ({start:?}) fails its check: a character is wrong; compare it with the paper")
+        }
+        LineError::OutOfRange { input, .. } => format!("line {input} ({start:?}) has a position or value out of range"),
+        LineError::Conflict { input, frame, line, .. } => format!(
+            "line {input} ({start:?}) disagrees with another line at the same position (frame {frame}, line {line})"
+        ),
+        LineError::Incomplete { .. } | LineError::Frame { .. } => e.to_string(),
+    }
+}
+
+/// Characters of a rejected entry shown in its error.
+const PREFIX_CHARS: usize = 6;
 
 fn frames_of(lines: &[String]) -> Vec<Located> {
     let (frames, _) = ocr::decode_lines(lines);
