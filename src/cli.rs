@@ -612,3 +612,57 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_must_be_regular_files_or_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.pdf");
+        assert!(check_target(&file, false).is_ok());
+        std::fs::write(&file, b"x").unwrap();
+        assert!(check_target(&file, false).unwrap_err().to_string().contains("--force"));
+        assert!(check_target(&file, true).is_ok());
+        let link = dir.path().join("l.pdf");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(check_target(&link, true).unwrap_err().to_string().contains("symbolic link"));
+        assert!(check_target(dir.path(), true).unwrap_err().to_string().contains("folder"));
+        // Only looked at, never written: the check refuses before anything is created.
+        assert!(check_target(Path::new("/dev/null"), true).unwrap_err().to_string().contains("not a regular file"));
+        assert!(check_target(Path::new("-"), true).is_err());
+    }
+
+    #[test]
+    fn a_failed_group_write_puts_the_old_files_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.pdf"), dir.path().join("b.pdf"));
+        std::fs::write(&a, b"old a").unwrap();
+        // As if a was replaced and b newly written, then a third file failed.
+        let backup = backup_of(&a).unwrap();
+        assert!(backup.is_some());
+        std::fs::write(dir.path().join("new"), b"new a").unwrap();
+        std::fs::rename(dir.path().join("new"), &a).unwrap();
+        std::fs::write(&b, b"new b").unwrap();
+        roll_back(vec![(a.as_path(), backup), (b.as_path(), None)]);
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a");
+        assert!(!b.exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["a.pdf"]);
+    }
+
+    #[test]
+    fn group_writes_replace_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.pdf"), dir.path().join("b.pdf"));
+        std::fs::write(&a, b"old a").unwrap();
+        let files = [(a.clone(), &b"new a"[..]), (b.clone(), &b"new b"[..])];
+        assert!(write_all_atomic(&files, false).is_err(), "a exists, no --force");
+        assert!(!b.exists(), "nothing written when one is refused");
+        write_all_atomic(&files, true).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"new a");
+        assert_eq!(std::fs::read(&b).unwrap(), b"new b");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporaries or backups left");
+    }
+}

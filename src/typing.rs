@@ -159,3 +159,22 @@ fn rebuildable(lines: &[String]) -> bool {
     !report.sets.is_empty()
         && report.sets.iter().all(|s| matches!(s.outcome, paperseed::assemble::Outcome::Restored { .. }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_read_with_a_bound() {
+        let long = "x".repeat(10_000);
+        let text = format!("abc\r\n{long}\nlast");
+        // A small buffer, so that lines span several reads.
+        let mut input = std::io::BufReader::with_capacity(7, text.as_bytes());
+        assert_eq!(read_bounded_line(&mut input, 100).unwrap(), Some(Ok("abc".to_string())));
+        assert_eq!(read_bounded_line(&mut input, 100).unwrap(), Some(Err(10_000)));
+        assert_eq!(read_bounded_line(&mut input, 100).unwrap(), Some(Ok("last".to_string())));
+        assert_eq!(read_bounded_line(&mut input, 100).unwrap(), None);
+        let mut empty_line = std::io::BufReader::new(&b"\n"[..]);
+        assert_eq!(read_bounded_line(&mut empty_line, 100).unwrap(), Some(Ok(String::new())));
+    }
+}

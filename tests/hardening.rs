@@ -59,14 +59,26 @@ fn force_does_not_replace_a_symlink() {
 
 #[test]
 fn force_does_not_replace_a_device_or_a_fifo() {
-    bin()
-        .arg("encode")
-        .arg(sample("exchange.toml"))
-        .args(["-o", "/dev/null", "--force"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("not a regular file"));
-    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device(), "/dev/null is still a device");
+    // A private device node (the same as /dev/null: char 1,3), not the
+    // system's: a regression must not replace the machine's /dev/null.
+    let dev_dir = tempfile::tempdir().unwrap();
+    let dev = dev_dir.path().join("null");
+    let made = std::process::Command::new("mknod").arg(&dev).args(["c", "1", "3"]).status();
+    if made.is_ok_and(|s| s.success()) {
+        bin()
+            .arg("encode")
+            .arg(sample("exchange.toml"))
+            .arg("-o")
+            .arg(&dev)
+            .arg("--force")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("not a regular file"));
+        assert!(std::fs::symlink_metadata(&dev).unwrap().file_type().is_char_device(), "still a device");
+        assert!(leftovers(dev_dir.path()).is_empty());
+    } else {
+        eprintln!("note: mknod is not permitted here (not root); the device case is not tested");
+    }
 
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("fifo.pdf");
