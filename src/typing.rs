@@ -129,18 +129,18 @@ fn describe(e: &LineError, text: &str) -> String {
     }
     match e {
         LineError::BadChar { input, ch, .. } => {
-            format!("line {input} ({start:?}) has a character that is not in the recovery alphabet: {ch:?}")
+            format!("line {input}: {start:?} has a character that is not in the recovery alphabet: {ch:?}")
         }
         LineError::BadLength { input, len, .. } => format!(
-            "line {input} ({start:?}) has {len} characters, a recovery line has {} (spaces do not count)",
+            "line {input}: {start:?} has {len} characters, a recovery line has {} (spaces do not count)",
             ocr::lines::LINE_SYMBOLS
         ),
         LineError::BadCheck { input, .. } => {
-            format!("line {input} ({start:?}) fails its check: a character is wrong; compare it with the paper")
+            format!("line {input}: {start:?} fails its check: a character is wrong; compare it with the paper")
         }
-        LineError::OutOfRange { input, .. } => format!("line {input} ({start:?}) has a position or value out of range"),
+        LineError::OutOfRange { input, .. } => format!("line {input}: {start:?} has a position or value out of range"),
         LineError::Conflict { input, frame, line, .. } => format!(
-            "line {input} ({start:?}) disagrees with another line at the same position (frame {frame}, line {line})"
+            "line {input}: {start:?} disagrees with another line at the same position (frame {frame}, line {line})"
         ),
         LineError::Incomplete { .. } | LineError::Frame { .. } => e.to_string(),
     }
