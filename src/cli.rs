@@ -572,7 +572,8 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
             anyhow::anyhow!("-o - writes the PDF to stdout, which is a terminal here: redirect it to a file").into()
         );
     }
-    if !to_stdout {
+    if !to_stdout && args.shares.is_none() {
+        // (With --shares, the share files are checked instead: OUT itself is not written.)
         check_target(&args.output, args.force)?;
     }
     let opts = paperseed::EncodeOptions {
