@@ -130,6 +130,8 @@ fn share_sheets_are_written_all_or_none() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("s.pdf");
     let share = |i: u32| dir.path().join(format!("s.share{i}.pdf"));
+    // OUT itself is not written with --shares: a file there is no obstacle.
+    std::fs::write(&out, b"unrelated").unwrap();
     bin().arg("encode").arg(sample("exchange.toml")).arg("-o").arg(&out).args(["--shares", "2/3"]).assert().success();
     let old: Vec<Vec<u8>> = (1..=3).map(|i| std::fs::read(share(i)).unwrap()).collect();
 
