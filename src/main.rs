@@ -43,13 +43,19 @@ fn secret_values(args: &[OsString]) -> Vec<String> {
             out.push(value.to_string());
         } else if SECRET_OPTIONS.contains(&arg.as_str())
             && let Some(next) = args.get(i + 1)
-            && !next.starts_with('-')
+            && !looks_like_an_option(next)
         {
             out.push(next.clone());
         }
     }
     out.retain(|v| !v.is_empty());
     out
+}
+
+/// `--long` or `-x` (a passphrase may start with `-`, an option of
+/// paperseed's is never a single dash with several letters but `-q`, `-v`, `-o`).
+fn looks_like_an_option(arg: &str) -> bool {
+    arg == "-" || arg.starts_with("--") || (arg.starts_with('-') && arg.chars().count() == 2)
 }
 
 /// Report a command-line error and exit. clap quotes the offending value in
@@ -62,13 +68,21 @@ fn usage_error(e: clap::Error, args: &[OsString]) -> ! {
     }
     let rendered = e.to_string();
     let secrets = secret_values(args);
-    if !secrets.iter().any(|s| rendered.contains(s.as_str())) {
+    // The whole value, or a piece of it that clap took for an option (`-X` of `-Xy9…`).
+    let overlaps =
+        |text: &str| secrets.iter().any(|s| text.contains(s.as_str()) || (text.len() >= 2 && s.contains(text)));
+    let pieces: Vec<String> = [ContextKind::InvalidArg, ContextKind::InvalidValue]
+        .iter()
+        .filter_map(|k| e.get(*k))
+        .map(|v| v.to_string())
+        .collect();
+    if !secrets.iter().any(|s| rendered.contains(s.as_str())) && !pieces.iter().any(|p| overlaps(p)) {
         e.exit();
     }
     let option = e
         .get(ContextKind::InvalidArg)
         .map(|a| a.to_string())
-        .filter(|a| !secrets.iter().any(|s| a.contains(s.as_str())))
+        .filter(|a| !overlaps(a))
         .map(|a| format!(" ({a})"))
         .unwrap_or_default();
     cli::eprint_line(&format!(
@@ -125,8 +139,13 @@ mod tests {
                 .map(OsString::from)
                 .collect();
         assert_eq!(secret_values(&args), ["hunter2", "deer demand"]);
-        let args: Vec<OsString> =
-            ["paperseed", "encode", "--passphrase", "--force", "m.toml"].iter().map(OsString::from).collect();
+        let args: Vec<OsString> = ["paperseed", "encode", "--passphrase", "--force", "m.toml", "--mnemonic", "-"]
+            .iter()
+            .map(OsString::from)
+            .collect();
         assert!(secret_values(&args).is_empty());
+        let args: Vec<OsString> =
+            ["paperseed", "encode", "--passphrase", "-Xy9z!", "-o", "x"].iter().map(OsString::from).collect();
+        assert_eq!(secret_values(&args), ["-Xy9z!"]);
     }
 }

@@ -187,6 +187,8 @@ fn secrets_given_as_arguments_are_not_repeated_in_errors() {
     let manifest = manifest.to_str().unwrap();
     assert_quiet_about(&run(&["encode", manifest, "--passphrase", "my secret words", "-o", out]), "my secret words");
     assert_quiet_about(&run(&["encode", manifest, "--passphrase=hunter2", "-o", out]), "hunter2");
+    // A passphrase starting with a dash: clap reads its start as an option.
+    assert_quiet_about(&run(&["encode", manifest, "--passphrase", "-Xy9secret", "-o", out]), "-X");
     assert_quiet_about(&run(&["restore", "x.png", "--passphrase=hunter2"]), "hunter2");
     assert!(!Path::new(out).exists());
 
