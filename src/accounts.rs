@@ -12,7 +12,7 @@ use paperseed::restore::Located;
 use paperseed::secret::{Backup, OtpKind, Secret, manifest, otp, seedqr, termqr};
 use paperseed::sheet::{Paper, Symbol, gallery};
 
-use crate::cli::{EncodeArgs, Failure, ImportArgs, RestoreArgs, note, read_input, write_atomic};
+use crate::cli::{EncodeArgs, Failure, ImportArgs, RestoreArgs, note, print_stdout, read_input, write_atomic};
 
 /// `paperseed import`.
 pub fn import(args: ImportArgs, quiet: bool) -> Result<(), Failure> {
@@ -25,7 +25,7 @@ pub fn import(args: ImportArgs, quiet: bool) -> Result<(), Failure> {
     let backup = imported.into_backup(args.title.as_deref());
     let text = manifest::to_toml(&backup);
     if args.output.as_os_str() == "-" {
-        print!("{text}");
+        print_stdout(&text)?;
     } else {
         write_atomic(&args.output, text.as_bytes(), args.force)?;
         note(
@@ -46,10 +46,23 @@ fn read_file_or_stdin(arg: &str) -> Result<String, Failure> {
     String::from_utf8(bytes).map_err(|_| anyhow!("{arg} is not UTF-8 text").into())
 }
 
+/// Refuse a value of `flag` that should name a file but names none, without
+/// repeating it: it may be the secret itself, typed where its file belongs.
+fn existing_file(flag: &str, value: &Path) -> Result<(), Failure> {
+    if value.as_os_str() == "-" || value.is_file() {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "{flag} takes the name of a file (or - for stdin), and there is no file by the name given (not repeated here, in case it is the secret itself: never type a secret on the command line)"
+    )
+    .into())
+}
+
 /// The secrets given with `encode --codes/--totp/--mnemonic/--note`.
 pub fn quick_secrets(args: &EncodeArgs, quiet: bool) -> Result<Vec<Secret>, Failure> {
     let mut sources = Vec::new();
     for path in &args.codes {
+        existing_file("--codes", path)?;
         sources.push(ImportSource::text(path.display().to_string(), import::read_text(path)?, TextKind::Codes));
     }
     for value in &args.totp {
@@ -65,6 +78,7 @@ pub fn quick_secrets(args: &EncodeArgs, quiet: bool) -> Result<Vec<Secret>, Fail
         sources.push(ImportSource::text("--totp", text, TextKind::Otp));
     }
     if let Some(m) = &args.mnemonic {
+        existing_file("--mnemonic", Path::new(m))?;
         let name = if m == "-" { "stdin".to_string() } else { m.clone() };
         sources.push(ImportSource::text(name, read_file_or_stdin(m)?, TextKind::Mnemonic));
     }
@@ -83,6 +97,12 @@ pub fn quick_secrets(args: &EncodeArgs, quiet: bool) -> Result<Vec<Secret>, Fail
             let new = if several { format!("{label}: {}", s.label()) } else { label.clone() };
             import::relabel(s, &new);
         }
+    }
+    if !args.note.is_empty() {
+        note(
+            quiet,
+            "warning: the note was given on the command line, where other users and the shell history can see it; put notes holding secrets in a manifest",
+        );
     }
     for (i, text) in args.note.iter().enumerate() {
         let label = match (&args.label, args.note.len()) {

@@ -4,7 +4,7 @@
 //! reading files and stdin, writing output atomically, messages on stderr and
 //! exit codes. The work itself is the library's.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -22,6 +22,16 @@ pub const EXIT_USAGE: i32 = 2;
 pub struct Failure {
     pub code: i32,
     pub error: anyhow::Error,
+}
+
+impl Failure {
+    /// Whether this is a write to a closed stdout pipe (`paperseed … | head`):
+    /// `main` then exits quietly with status 0, as other filters do.
+    pub fn is_broken_pipe(&self) -> bool {
+        self.error
+            .chain()
+            .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
+    }
 }
 
 impl<E: Into<anyhow::Error>> From<E> for Failure {
@@ -136,11 +146,11 @@ pub struct ScanArgs {
     /// Only this backup: its set id (as `verify` shows it) or its fingerprint.
     #[arg(long, value_name = "ID")]
     pub set: Option<String>,
-    /// Resolution for rendering PDF pages, in dpi.
-    #[arg(long, default_value_t = 300, value_name = "DPI")]
+    /// Resolution for rendering PDF pages, in dpi (72-1200).
+    #[arg(long, default_value_t = 300, value_name = "DPI", value_parser = clap::value_parser!(u32).range(72..=1200))]
     pub dpi: u32,
     /// How hard to look for codes before a harder pass (a harder pass runs anyway when codes are missing).
-    #[arg(long, value_enum, default_value = "normal")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "normal")]
     pub effort: EffortArg,
     /// Also mention QR codes that are not paperseed's.
     #[arg(short, long)]
@@ -169,7 +179,7 @@ pub struct RestoreArgs {
     #[arg(short, long, value_name = "OUT|-")]
     pub output: Option<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "text")]
     pub format: OutputFormat,
     /// Same as --format json.
     #[arg(long, conflicts_with = "format")]
@@ -254,17 +264,19 @@ pub struct EncodeArgs {
     /// Quick: a BIP39 seed phrase (or Standard SeedQR digits) from a file, or - for stdin.
     #[arg(long, value_name = "FILE|-")]
     pub mnemonic: Option<String>,
-    /// Quick: a note to print (emergency contact, account id, instructions).
+    /// Quick: a note to print (emergency contact, account id, instructions). Visible to other
+    /// users and kept in shell history: put notes holding secrets in a manifest.
     #[arg(long, value_name = "TEXT")]
     pub note: Vec<String>,
     /// Quick: the label of the secrets given with quick flags.
     #[arg(long, value_name = "TEXT")]
     pub label: Option<String>,
-    /// Encrypt the secrets with a passphrase, asked twice without echo (age, scrypt). The sheet
-    /// then shows no secret in clear.
+    /// Encrypt the secrets with a passphrase of at least 8 characters, asked twice without echo
+    /// (age, scrypt). The sheet then shows no secret in clear (its title stays readable).
     #[arg(long)]
     pub passphrase: bool,
-    /// Like --passphrase, reading the passphrase from the first line of a file, or - for stdin.
+    /// Like --passphrase, reading the passphrase (at least 8 characters) from the first line of
+    /// a file, or - for stdin.
     #[arg(long, value_name = "FILE|-", conflicts_with = "passphrase")]
     pub passphrase_file: Option<PathBuf>,
     /// Split into N share sheets, any K of which restore (e.g. 2/3): writes OUT's name with
@@ -277,11 +289,11 @@ pub struct EncodeArgs {
     /// scrypt work factor (log2 N) for --passphrase; lower is faster and weaker (tests only).
     #[arg(long, hide = true)]
     pub scrypt_work_factor: Option<u8>,
-    /// Where to write the PDF.
-    #[arg(short, long, value_name = "OUT.pdf")]
+    /// Where to write the PDF, or - for stdout (not with --shares).
+    #[arg(short, long, value_name = "OUT.pdf|-")]
     pub output: PathBuf,
     /// Paper size.
-    #[arg(long, value_enum, default_value = "a4")]
+    #[arg(long, value_enum, ignore_case = true, default_value = "a4")]
     pub paper: PaperArg,
     /// Sheet title (overrides the manifest's `title`).
     #[arg(long)]
@@ -301,7 +313,7 @@ pub struct EncodeArgs {
     #[arg(long, value_name = "PERCENT")]
     pub redundancy: Option<u32>,
     /// QR error-correction level inside each code [default: H up to 1 KiB, Q up to 4 KiB, else M].
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub ecc: Option<EccArg>,
     /// A TrueType/OpenType font for characters the embedded fonts lack (e.g. Chinese).
     #[arg(long, value_name = "PATH")]
@@ -323,8 +335,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 
 pub fn note(quiet: bool, msg: impl AsRef<str>) {
     if !quiet {
-        eprintln!("{}", msg.as_ref());
+        eprint_line(msg.as_ref());
     }
+}
+
+/// A line on stderr; unlike `eprintln!`, a closed stderr is not a panic.
+pub fn eprint_line(msg: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{msg}");
 }
 
 /// Read a file or stdin (`-`), with a bound on the size.
@@ -362,12 +379,39 @@ fn sheet_date(arg: Option<&str>) -> Result<String> {
     Ok(now.date().format(fmt)?)
 }
 
-/// Write `data` to `path` atomically: a temporary file in the same folder,
-/// synced, then renamed; an existing file is replaced only with `force`.
-pub fn write_atomic(path: &Path, data: &[u8], force: bool) -> Result<()> {
-    if !force && path.exists() {
-        bail!("{} already exists; pass --force to overwrite it", path.display());
+/// Refuse to replace anything at `path` but a regular file (or nothing):
+/// `--force` renames over the path, which would replace a symlink itself
+/// (sending the secrets elsewhere than its target's folder), or turn a
+/// device node or FIFO into a file holding the secrets.
+pub fn check_target(path: &Path, force: bool) -> Result<()> {
+    if path.as_os_str() == "-" {
+        bail!("- (stdout) cannot be used here; give a file name");
     }
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) => {
+            let kind = meta.file_type();
+            if !kind.is_file() {
+                let what = if kind.is_symlink() {
+                    "a symbolic link"
+                } else if kind.is_dir() {
+                    "a folder"
+                } else {
+                    "not a regular file (a device, FIFO or socket)"
+                };
+                bail!("{} is {what}; paperseed writes only regular files: give another output path", path.display());
+            }
+            if !force {
+                bail!("{} already exists; pass --force to overwrite it", path.display());
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot check {}", path.display())),
+    }
+}
+
+/// A temporary file next to `path`, holding `data`, synced.
+fn temp_beside(path: &Path, data: &[u8]) -> Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -379,6 +423,13 @@ pub fn write_atomic(path: &Path, data: &[u8], force: bool) -> Result<()> {
     tmp.write_all(data)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(tmp)
+}
+
+/// Move a finished temporary file to `path` (replacing a regular file only
+/// with `force`).
+fn persist(tmp: tempfile::NamedTempFile, path: &Path, force: bool) -> Result<()> {
+    check_target(path, force)?;
     if force {
         tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
     } else {
@@ -397,10 +448,108 @@ pub fn recovery_summary(out: &paperseed::Encoded) -> String {
     }
 }
 
+/// Write `data` to `path` atomically: a temporary file in the same folder,
+/// synced, then renamed; an existing regular file is replaced only with
+/// `force`, anything else (symlink, device, FIFO, folder) never.
+pub fn write_atomic(path: &Path, data: &[u8], force: bool) -> Result<()> {
+    check_target(path, force)?;
+    let tmp = temp_beside(path, data)?;
+    persist(tmp, path, force)
+}
+
+/// Write several files all or nothing: every file goes to a temporary file
+/// beside its target first; only when all are written are they renamed into
+/// place, and if a rename fails the files already replaced are put back.
+pub fn write_all_atomic(files: &[(PathBuf, &[u8])], force: bool) -> Result<()> {
+    for (path, _) in files {
+        check_target(path, force)?;
+    }
+    let mut temps = Vec::with_capacity(files.len());
+    for (path, data) in files {
+        temps.push(temp_beside(path, data)?);
+    }
+    // Keep a hard link to each file about to be replaced, to put it back.
+    let mut done: Vec<(&Path, Option<tempfile::TempPath>)> = Vec::new();
+    for (tmp, (path, _)) in temps.into_iter().zip(files) {
+        let backup = match backup_of(path) {
+            Ok(b) => b,
+            Err(e) => {
+                roll_back(done);
+                return Err(e);
+            }
+        };
+        if let Err(e) = persist(tmp, path, force) {
+            drop(backup);
+            roll_back(done);
+            return Err(e);
+        }
+        done.push((path, backup));
+    }
+    Ok(())
+}
+
+/// A hard link to the regular file at `path` (if any) under a temporary
+/// name in its folder; dropping it removes the link.
+fn backup_of(path: &Path) -> Result<Option<tempfile::TempPath>> {
+    if !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(None);
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = tempfile::Builder::new()
+        .prefix(".paperseed-old-")
+        .make_in(dir, |p| {
+            std::fs::hard_link(path, p).or_else(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => Err(e),
+                // Filesystems without hard links (FAT): a copy.
+                _ => std::fs::copy(path, p).map(drop),
+            })
+        })
+        .with_context(|| format!("cannot keep a copy of {} while replacing it", path.display()))?;
+    Ok(Some(name.into_temp_path()))
+}
+
+/// Undo the renames of a failed [`write_all_atomic`]: old files come back,
+/// new ones go.
+fn roll_back(done: Vec<(&Path, Option<tempfile::TempPath>)>) {
+    for (path, backup) in done.into_iter().rev() {
+        match backup {
+            Some(old) => {
+                let _ = old.persist(path);
+            }
+            None => {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// Write `data` to stdout (for `-o -`), or atomically to the file.
+pub fn write_output(path: &Path, data: &[u8], force: bool) -> Result<(), Failure> {
+    if path.as_os_str() == "-" { print_stdout(data) } else { Ok(write_atomic(path, data, force)?) }
+}
+
+/// Write to stdout, flushed. A closed pipe (`paperseed … | head`) is not an
+/// error to report: [`Failure::is_broken_pipe`] lets `main` exit quietly.
+pub fn print_stdout(data: impl AsRef<[u8]>) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(data.as_ref()).and_then(|_| out.flush()).context("cannot write to stdout")?;
+    Ok(())
+}
+
 fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
     let mut emergency = None;
     let mut backup = match &args.manifest {
         Some(manifest) => {
+            if args.passphrase && manifest != "-" && !Path::new(manifest).exists() {
+                // `--passphrase WORDS`: the words land here, as the manifest's name.
+                return Err(anyhow::anyhow!(
+                    "there is no manifest file by the name given (not repeated here: --passphrase takes no value, so a passphrase typed after it is taken for the manifest; the passphrase is asked for without echo, or read with --passphrase-file FILE)"
+                )
+                .into());
+            }
             let text = read_input(manifest, 1 << 20)?;
             let text = String::from_utf8(text).map_err(|_| anyhow::anyhow!("{manifest} is not UTF-8 text"))?;
             let base_dir = if manifest == "-" {
@@ -430,8 +579,21 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
         Some(p) => Some(std::fs::read(p).with_context(|| format!("cannot read font {}", p.display()))?),
         None => None,
     };
-    if !args.force && args.output.exists() {
-        return Err(anyhow::anyhow!("{} already exists; pass --force to overwrite it", args.output.display()).into());
+    let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout && args.shares.is_some() {
+        return Err(anyhow::anyhow!(
+            "-o - cannot take share sheets: --shares writes one PDF per share; give a file name, e.g. -o sheet.pdf"
+        )
+        .into());
+    }
+    if to_stdout && std::io::stdout().is_terminal() {
+        return Err(
+            anyhow::anyhow!("-o - writes the PDF to stdout, which is a terminal here: redirect it to a file").into()
+        );
+    }
+    if !to_stdout && args.shares.is_none() {
+        // (With --shares, the share files are checked instead: OUT itself is not written.)
+        check_target(&args.output, args.force)?;
     }
     let opts = paperseed::EncodeOptions {
         paper: match args.paper {
@@ -459,12 +621,12 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
         return crate::locks::encode_protected(&args, &backup, &opts, quiet);
     }
     let out = paperseed::encode(&backup, &opts)?;
-    write_atomic(&args.output, &out.pdf, args.force)?;
+    write_output(&args.output, &out.pdf, args.force)?;
     note(
         quiet,
         format!(
             "Wrote {}: {} {}, {} codes, any {} restore ({} may be lost), QR level {}, {} bytes, {}.\nFingerprint {}",
-            args.output.display(),
+            if to_stdout { "the PDF to stdout".into() } else { args.output.display().to_string() },
             out.pages,
             if out.pages == 1 { "page" } else { "pages" },
             out.plan.n,
@@ -477,4 +639,58 @@ fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
         ),
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_must_be_regular_files_or_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.pdf");
+        assert!(check_target(&file, false).is_ok());
+        std::fs::write(&file, b"x").unwrap();
+        assert!(check_target(&file, false).unwrap_err().to_string().contains("--force"));
+        assert!(check_target(&file, true).is_ok());
+        let link = dir.path().join("l.pdf");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(check_target(&link, true).unwrap_err().to_string().contains("symbolic link"));
+        assert!(check_target(dir.path(), true).unwrap_err().to_string().contains("folder"));
+        // Only looked at, never written: the check refuses before anything is created.
+        assert!(check_target(Path::new("/dev/null"), true).unwrap_err().to_string().contains("not a regular file"));
+        assert!(check_target(Path::new("-"), true).is_err());
+    }
+
+    #[test]
+    fn a_failed_group_write_puts_the_old_files_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.pdf"), dir.path().join("b.pdf"));
+        std::fs::write(&a, b"old a").unwrap();
+        // As if a was replaced and b newly written, then a third file failed.
+        let backup = backup_of(&a).unwrap();
+        assert!(backup.is_some());
+        std::fs::write(dir.path().join("new"), b"new a").unwrap();
+        std::fs::rename(dir.path().join("new"), &a).unwrap();
+        std::fs::write(&b, b"new b").unwrap();
+        roll_back(vec![(a.as_path(), backup), (b.as_path(), None)]);
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a");
+        assert!(!b.exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["a.pdf"]);
+    }
+
+    #[test]
+    fn group_writes_replace_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.pdf"), dir.path().join("b.pdf"));
+        std::fs::write(&a, b"old a").unwrap();
+        let files = [(a.clone(), &b"new a"[..]), (b.clone(), &b"new b"[..])];
+        assert!(write_all_atomic(&files, false).is_err(), "a exists, no --force");
+        assert!(!b.exists(), "nothing written when one is refused");
+        write_all_atomic(&files, true).unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"new a");
+        assert_eq!(std::fs::read(&b).unwrap(), b"new b");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporaries or backups left");
+    }
 }

@@ -6,12 +6,12 @@ use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use paperseed::protect::{self, ExposeSecret, ProtectError, SecretString};
 use paperseed::secret::Backup;
 
-use crate::cli::{EXIT_NOT_RESTORABLE, EncodeArgs, Failure, note, write_atomic};
+use crate::cli::{EXIT_NOT_RESTORABLE, EncodeArgs, Failure, check_target, note, write_all_atomic, write_output};
 
 /// The first line of a file (or stdin for `-`), without its line ending.
 pub fn passphrase_from_file(path: &Path) -> Result<SecretString, Failure> {
@@ -55,11 +55,22 @@ fn new_passphrase() -> Result<SecretString, Failure> {
         first.zeroize();
         return Err(anyhow!("the two passphrases differ; nothing was written").into());
     }
-    if first.chars().count() < 8 {
-        first.zeroize();
-        return Err(anyhow!("the passphrase is shorter than 8 characters; choose a longer one (several words)").into());
+    long_enough(SecretString::from(first))
+}
+
+/// Shortest passphrase accepted for a new sheet, typed or read from a file.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Refuse a new passphrase shorter than [`MIN_PASSPHRASE_CHARS`] (existing
+/// sheets are opened whatever the length).
+fn long_enough(pass: SecretString) -> Result<SecretString, Failure> {
+    if pass.expose_secret().chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(anyhow!(
+            "the passphrase is shorter than {MIN_PASSPHRASE_CHARS} characters; choose a longer one (several words); nothing was written"
+        )
+        .into());
     }
-    Ok(SecretString::from(first))
+    Ok(pass)
 }
 
 /// Parse `K/N`.
@@ -101,13 +112,11 @@ pub fn encode_protected(
         Some((_, n)) => (1..=n).map(|i| share_path(&args.output, i)).collect(),
         None => vec![args.output.clone()],
     };
-    if !args.force
-        && let Some(existing) = outputs.iter().find(|p| p.exists())
-    {
-        return Err(anyhow!("{} already exists; pass --force to overwrite it", existing.display()).into());
+    for path in outputs.iter().filter(|p| p.as_os_str() != "-") {
+        check_target(path, args.force)?;
     }
     let passphrase = match (&args.passphrase_file, args.passphrase) {
-        (Some(f), _) => Some(passphrase_from_file(f)?),
+        (Some(f), _) => Some(long_enough(passphrase_from_file(f)?)?),
         (None, true) => Some(new_passphrase()?),
         (None, false) => None,
     };
@@ -117,8 +126,20 @@ pub fn encode_protected(
         shares: shares.map(|(k, n)| (k, n, holders.clone())),
     };
     let sheets = paperseed::encode_protected(backup, opts, &protection)?;
+    if sheets.len() != outputs.len() {
+        return Err(
+            anyhow!("{} sheets were made for {} files; nothing was written", sheets.len(), outputs.len()).into()
+        );
+    }
+    if shares.is_some() {
+        // All share files or none: old and new shares of different splits do not combine.
+        let files: Vec<(PathBuf, &[u8])> =
+            outputs.iter().zip(&sheets).map(|(p, s)| (p.clone(), s.sheet.pdf.as_slice())).collect();
+        write_all_atomic(&files, args.force)?;
+    } else {
+        write_output(&args.output, &sheets[0].sheet.pdf, args.force)?;
+    }
     for (sheet, path) in sheets.iter().zip(&outputs) {
-        write_atomic(path, &sheet.sheet.pdf, args.force)?;
         let what = match &sheet.share {
             Some((x, holder)) => format!(
                 "share {x} of {}{}",
@@ -131,7 +152,7 @@ pub fn encode_protected(
             quiet,
             format!(
                 "Wrote {}: {what}; {} codes, any {} restore. Fingerprint {}",
-                path.display(),
+                if path.as_os_str() == "-" { "the PDF to stdout".into() } else { path.display().to_string() },
                 sheet.sheet.plan.n,
                 sheet.sheet.plan.k,
                 sheet.sheet.fingerprint
@@ -174,10 +195,10 @@ impl<'a> PassphraseSource<'a> {
     }
 
     /// Decrypt an age payload into the sheet payload bytes.
-    pub fn decrypt(&mut self, age: &[u8]) -> Result<Vec<u8>, Failure> {
+    pub fn decrypt(&mut self, age: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failure> {
         let pass = self.get()?;
         match protect::passphrase::decrypt(age, &pass) {
-            Ok(plain) => Ok(plain.to_vec()),
+            Ok(plain) => Ok(plain),
             Err(ProtectError::WrongPassphrase) => Err(Failure {
                 code: EXIT_NOT_RESTORABLE,
                 error: anyhow!(

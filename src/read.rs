@@ -6,6 +6,7 @@ use std::path::{Component, Path};
 
 use anyhow::{Context, anyhow};
 use serde_json::json;
+use zeroize::Zeroizing;
 
 use paperseed::assemble::{Outcome, Report, SetReport};
 use paperseed::format::{Fingerprint, PayloadKind};
@@ -15,7 +16,8 @@ use paperseed::scan::{self, DetectOptions, Effort, Limits, Page};
 use paperseed::secret::{Secret, export, manifest};
 
 use crate::cli::{
-    EXIT_NOT_RESTORABLE, EffortArg, Failure, OutputFormat, RestoreArgs, ScanArgs, VerifyArgs, note, write_atomic,
+    EXIT_NOT_RESTORABLE, EffortArg, Failure, OutputFormat, RestoreArgs, ScanArgs, VerifyArgs, eprint_line, note,
+    print_stdout, write_atomic,
 };
 
 /// Pages kept in memory for a harder second pass, in pixels (≈ 11 A4 pages at 300 dpi).
@@ -83,7 +85,8 @@ impl Progress {
         if self.on {
             let width = 30;
             let filled = width * self.done / self.total.max(1);
-            eprint!(
+            let _ = write!(
+                std::io::stderr(),
                 "\r\x1b[K[{}{}] {}/{} {what}",
                 "#".repeat(filled),
                 " ".repeat(width - filled),
@@ -95,7 +98,7 @@ impl Progress {
     }
     fn finish(&self) {
         if self.on {
-            eprint!("\r\x1b[K");
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
         }
     }
 }
@@ -118,8 +121,10 @@ fn scan_inputs(args: &ScanArgs, quiet: bool, always_read_text: bool) -> Result<S
     }
     let limits = Limits { pdf_dpi: args.dpi.clamp(72, 1200) as f32, ..Limits::default() };
     let mut pages: Vec<Page> = Vec::new();
+    // One budget for the whole run: many inputs cannot add up past the limits.
+    let mut budget = scan::Budget::new(&limits);
     for path in &args.scans {
-        let loaded = scan::load_with_notes(path, &limits).map_err(anyhow::Error::from)?;
+        let loaded = scan::load_with_budget(path, &limits, &mut budget).map_err(anyhow::Error::from)?;
         for skipped in &loaded.skipped {
             note(quiet, format!("note: {skipped}"));
         }
@@ -230,8 +235,19 @@ fn safe_file_name(name: &str) -> Option<&str> {
     }
 }
 
+/// Create `dir` (and its parents) readable by the owner only, like the
+/// files written into it; an existing folder is left as it is.
+fn create_private_dir(dir: &Path) -> Result<(), Failure> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(())
+}
+
 fn write_files(backups: &[&paperseed::secret::Backup], dir: &Path, force: bool, quiet: bool) -> Result<(), Failure> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    create_private_dir(dir)?;
     for backup in backups {
         for s in &backup.secrets {
             if let Secret::File { name, data, .. } = s {
@@ -288,7 +304,7 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
             Fingerprint::of(carried)
         );
         let plain = match set.set.kind {
-            PayloadKind::Sheet => carried.clone(),
+            PayloadKind::Sheet => Zeroizing::new(carried.clone()),
             PayloadKind::Encrypted => passphrase.decrypt(carried)?,
             PayloadKind::Share => {
                 share_payloads.push(carried.clone());
@@ -317,7 +333,7 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
                         }
                     };
                     let plain = match combined.inner_kind {
-                        protect::shares::InnerKind::Sheet => combined.payload.to_vec(),
+                        protect::shares::InnerKind::Sheet => combined.payload.clone(),
                         protect::shares::InnerKind::Age => passphrase.decrypt(&combined.payload)?,
                     };
                     match paperseed::format::payload::decode(&plain) {
@@ -338,7 +354,7 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
         }
     }
     for f in &failures {
-        eprintln!("paperseed: {f}");
+        eprint_line(&format!("paperseed: {f}"));
     }
     if restored.is_empty() {
         return Err(not_restorable(format!("nothing could be restored from {} page(s)", scanned.pages)));
@@ -418,7 +434,7 @@ fn emit(
             note(quiet, format!("Wrote {}.", path.display()));
         }
         _ => {
-            std::io::stdout().lock().write_all(out.as_bytes()).context("cannot write to stdout")?;
+            print_stdout(&out)?;
         }
     }
     if failures.is_empty() {
@@ -497,7 +513,7 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
             let v = json!({ "intact": false, "sets": [], "pages": scanned.pages,
                 "rejected": scanned.report.rejected.iter().map(|r| json!({"where": r.source, "error": r.error.to_string()})).collect::<Vec<_>>(),
                 "foreign_codes": scanned.report.foreign.len() });
-            println!("{}", serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
+            print_stdout(serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)? + "\n")?;
         }
         return Err(nothing_found(&scanned));
     }
@@ -614,9 +630,9 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
             "rejected": scanned.report.rejected.iter().map(|r| json!({"where": r.source, "error": r.error.to_string()})).collect::<Vec<_>>(),
             "foreign_codes": scanned.report.foreign.len(),
         });
-        println!("{}", serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)?);
+        print_stdout(serde_json::to_string_pretty(&v).map_err(anyhow::Error::from)? + "\n")?;
     } else {
-        print!("{text}");
+        print_stdout(&text)?;
     }
     if all_ok { Ok(()) } else { Err(not_restorable("the sheet is not intact (see the report above)".into())) }
 }

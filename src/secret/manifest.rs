@@ -51,11 +51,26 @@ fn allowed_fields(kind: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// A TOML syntax error as line, column and message, without the excerpt of
+/// the manifest that `toml` shows: that line may hold a secret.
+fn toml_error(text: &str, e: &toml::de::Error) -> ManifestError {
+    let message = e.message().trim_end();
+    match e.span() {
+        Some(span) => {
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+            ManifestError::Toml(format!("line {line}, column {column}: {message}"))
+        }
+        None => ManifestError::Toml(message.to_string()),
+    }
+}
+
 /// The manifest's optional `[emergency]` table (printed as an emergency
 /// page and a wallet card; not part of the payload).
 pub fn parse_emergency(text: &str) -> Result<Option<crate::protect::emergency::Emergency>, ManifestError> {
-    let table: Table =
-        text.parse().map_err(|e: toml::de::Error| ManifestError::Toml(e.to_string().trim_end().to_string()))?;
+    let table: Table = text.parse().map_err(|e: toml::de::Error| toml_error(text, &e))?;
     match table.get("emergency") {
         None => Ok(None),
         Some(Value::Table(t)) => crate::protect::emergency::Emergency::from_toml_table(t)
@@ -68,8 +83,7 @@ pub fn parse_emergency(text: &str) -> Result<Option<crate::protect::emergency::E
 /// Parse and validate a manifest. Relative `path`s of file secrets are read
 /// from `base_dir` (the manifest's folder).
 pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
-    let table: Table =
-        text.parse().map_err(|e: toml::de::Error| ManifestError::Toml(e.to_string().trim_end().to_string()))?;
+    let table: Table = text.parse().map_err(|e: toml::de::Error| toml_error(text, &e))?;
     for key in table.keys() {
         if key != "title" && key != "secret" && key != "emergency" {
             let hint = if key == "secrets" { " (did you mean [[secret]]?)" } else { "" };
@@ -367,6 +381,17 @@ base64 = "AAEC"
         assert!(e.contains("unknown type \"notes\""), "{e}");
         assert_eq!(parse_here("title = \"x\""), Err(ManifestError::NoSecrets));
         assert!(matches!(parse_here("title = "), Err(ManifestError::Toml(_))));
+    }
+
+    #[test]
+    fn syntax_errors_give_the_place_but_not_the_line() {
+        // An unterminated string on a line holding a secret.
+        let text = "title = \"x\"\n[[secret]]\ntype = \"note\"\nlabel = \"n\"\ntext = \"hunter2 is my PIN\n";
+        let e = parse_here(text).unwrap_err().to_string();
+        assert!(e.contains("line 5, column"), "{e}");
+        assert!(!e.contains("hunter2"), "{e}");
+        let e = parse_emergency(text).unwrap_err().to_string();
+        assert!(e.contains("line 5") && !e.contains("hunter2"), "{e}");
     }
 
     #[test]

@@ -188,6 +188,19 @@ fn draw_line(surface: &mut Surface, from: (f32, f32), to: (f32, f32), width_mm: 
     surface.set_stroke(None);
 }
 
+/// Whether the title may go into the PDF's metadata (Title, XMP dc:title),
+/// which file managers, search indexes and cloud previews show: only for
+/// plain sheets. Encrypted and share sheets (their codes carry such a
+/// payload, and they print notices) keep it on the paper alone, where the
+/// owner chose to print it. When in doubt, it is left out.
+fn title_is_public(doc: &SheetDoc) -> bool {
+    doc.notices.is_empty()
+        && !doc.codes.is_empty()
+        && doc.codes.iter().all(|c| {
+            crate::format::Frame::parse(&c.text).is_ok_and(|f| f.set.kind == crate::format::PayloadKind::Sheet)
+        })
+}
+
 /// Paint `layout` into PDF bytes.
 pub fn draw(doc: &SheetDoc, fonts: &Fonts, layout: &Layout) -> Result<Vec<u8>, SheetError> {
     let kfonts = krilla_fonts(fonts, layout)?;
@@ -208,8 +221,11 @@ pub fn draw(doc: &SheetDoc, fonts: &Fonts, layout: &Layout) -> Result<Vec<u8>, S
         surface.finish();
         p.finish();
     }
-    let mut meta = Metadata::new()
-        .title(doc.title.clone())
+    let mut meta = Metadata::new();
+    if title_is_public(doc) {
+        meta = meta.title(doc.title.clone());
+    }
+    let mut meta = meta
         .creator(doc.program.clone())
         .producer(doc.program.clone())
         .document_id(format!("paperseed {}", doc.fingerprint));
