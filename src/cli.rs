@@ -304,15 +304,15 @@ pub struct EncodeArgs {
     /// Do not print the secrets in clear; the sheet then holds them only in the codes.
     #[arg(long)]
     pub no_plaintext: bool,
-    /// Print the recovery text (the data again as checked lines to scan or type) [default: auto,
-    /// which prints it for payloads up to 2 KiB and says on the sheet when it is left out].
+    /// Print the recovery text (the data again as checked lines to scan or type): auto prints it
+    /// for payloads up to 2 KiB, and the sheet says when it is left out.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = RecoveryTextArg::Auto)]
     pub recovery_text: RecoveryTextArg,
     /// Percent of the codes that may be lost or unreadable (10-80) [default: 50 for payloads up
     /// to 1 KiB, else 30]. Higher means more codes, more durable.
     #[arg(long, value_name = "PERCENT")]
     pub redundancy: Option<u32>,
-    /// QR error-correction level inside each code [default: H up to 1 KiB, Q up to 4 KiB, else M].
+    /// QR error-correction level inside each code [default: H up to 1 KiB, Q up to 2 KiB, else M].
     #[arg(long, value_enum, ignore_case = true)]
     pub ecc: Option<EccArg>,
     /// A TrueType/OpenType font for characters the embedded fonts lack (e.g. Chinese).

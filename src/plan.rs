@@ -8,7 +8,7 @@
 //! | payload | codes that may be lost | QR level |
 //! |---|---|---|
 //! | ≤ 1 KiB (typical secrets) | half | H (~30% of a symbol) |
-//! | ≤ 4 KiB | 30% | Q |
+//! | ≤ 2 KiB | 30% | Q |
 //! | larger | 30% | M |
 
 use crate::format::{digits, frame};
@@ -19,8 +19,10 @@ use crate::sheet::qr::{self, Ecc};
 pub const MIN_DATA_CODES: usize = 3;
 /// Payloads up to this size get the "small secrets" defaults.
 pub const SMALL_PAYLOAD: usize = 1024;
-/// Payloads up to this size get QR level Q by default, above it M.
-pub const MEDIUM_PAYLOAD: usize = 4096;
+/// Payloads up to this size get QR level Q by default, above it M (a 4 KB
+/// key file then fits one page of codes: 30% of them may be lost, and each
+/// survives ~15% damage).
+pub const MEDIUM_PAYLOAD: usize = 2048;
 /// Accepted range for `--redundancy`, in percent of codes that may be lost.
 pub const REDUNDANCY_RANGE: std::ops::RangeInclusive<u32> = 10..=80;
 

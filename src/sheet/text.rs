@@ -185,8 +185,14 @@ pub fn log_blocks() -> Vec<Block> {
 pub fn standard_blocks(doc: &SheetDoc) -> Vec<Block> {
     let mut blocks = secret_blocks(doc);
     blocks.extend(notice_blocks(doc));
-    blocks.extend(recovery_blocks(doc));
-    blocks.push(Block::DataEnd);
+    // A note that the text is left out is not data: it may go to page 2.
+    if matches!(doc.recovery, Recovery::Lines(_)) {
+        blocks.extend(recovery_blocks(doc));
+        blocks.push(Block::DataEnd);
+    } else {
+        blocks.push(Block::DataEnd);
+        blocks.extend(recovery_blocks(doc));
+    }
     blocks.extend(instruction_blocks(doc));
     blocks.extend(format_blocks(doc));
     blocks.extend(log_blocks());
