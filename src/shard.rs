@@ -106,6 +106,17 @@ mod tests {
         }
     }
 
+    /// The worked example of docs/FORMAT.md §3: k = 2, n = 4. The encoding
+    /// matrix is V·inv(V_top) with V[r][c] = r^c: parity rows (3, 2) and (2, 3).
+    #[test]
+    fn the_specs_worked_example() {
+        let shards = split(&[0x68, 0x69, 0x21], 2, 4).unwrap();
+        assert_eq!(shards, vec![vec![0x68, 0x69], vec![0x21, 0x00], vec![0xfa, 0xbb], vec![0xb3, 0xd2]]);
+        // Codes 1 and 2 lost: the parity codes alone rebuild the payload.
+        let present = vec![None, None, Some(shards[2].clone()), Some(shards[3].clone())];
+        assert_eq!(join(present, 2, 3).unwrap(), vec![0x68, 0x69, 0x21]);
+    }
+
     #[test]
     fn bad_counts() {
         assert!(split(b"x", 0, 3).is_err());

@@ -298,7 +298,7 @@ fn age_tool_decrypts_paperseed_and_paperseed_decrypts_age() {
     assert!(matches!(passphrase::decrypt(&enc, &SecretString::from("nope")), Err(ProtectError::WrongPassphrase)));
 }
 
-// --- the spec's test vector and Python combiner (docs/FORMAT.md §10.2) ---
+// --- the spec's test vector and Python combiner (docs/FORMAT.md §8.2) ---
 
 fn spec() -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/FORMAT.md")).unwrap()
@@ -321,7 +321,7 @@ fn blocks(doc: &str, heading: &str) -> Vec<String> {
     section[..end].split("```").skip(1).step_by(2).map(|b| b.trim_start_matches("python").trim().to_string()).collect()
 }
 
-/// The split of §2.5: counter "randomness".
+/// The split of FORMAT.md §8.2.5: counter "randomness".
 fn vector_shares(payload: &[u8], kind: InnerKind) -> Vec<Vec<u8>> {
     let mut c = 0u8;
     let mut counter = |b: &mut [u8]| {
@@ -336,7 +336,7 @@ fn vector_shares(payload: &[u8], kind: InnerKind) -> Vec<Vec<u8>> {
 #[test]
 fn share_vector_matches_spec() {
     let doc = spec();
-    let b = blocks(&doc, "### 2.5");
+    let b = blocks(&doc, "#### 8.2.5");
     let payload = unhex(&b[0]);
     // It is FORMAT.md's example payload.
     let backup = payload::decode(&payload).unwrap();
@@ -390,7 +390,7 @@ fn python_combiner_in_spec_works() {
         (out.stdout, String::from_utf8_lossy(&out.stderr).to_string())
     };
     // The spec's vector, shares 3 and 1.
-    let payload = unhex(&blocks(&doc, "### 2.5")[0]);
+    let payload = unhex(&blocks(&doc, "#### 8.2.5")[0]);
     let all = vector_shares(&payload, InnerKind::Sheet);
     let (out, err) = run(format!("{}\n{}\n", hex(&all[2]), hex(&all[0])));
     assert_eq!(out, payload);
