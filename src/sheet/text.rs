@@ -13,6 +13,8 @@ pub const NO_PLAINTEXT: &str = "The secrets are not printed in clear on this she
 pub fn secret_blocks(doc: &SheetDoc) -> Vec<Block> {
     let mut blocks = Vec::new();
     match &doc.secrets {
+        // Encrypted and share sheets say in their notices where the secrets are.
+        None if !doc.notices.is_empty() => {}
         None => {
             blocks.push(Block::Heading("The secrets".into()));
             blocks.push(Block::Paragraph { style: Style::Body, spans: vec![Span::plain(NO_PLAINTEXT)] });
