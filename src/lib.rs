@@ -103,6 +103,10 @@ pub struct Encoded {
     pub recovery_lines: Vec<String>,
     /// Pages of the PDF.
     pub pages: usize,
+    /// Pages that carry codes (the first ones).
+    pub code_pages: usize,
+    /// The page (0-based) on which the data (secrets, recovery text) ends.
+    pub data_page: usize,
 }
 
 /// Cut an envelope ([`format::envelope`]) of `kind` into format-v2 frames per `plan`.
@@ -234,7 +238,8 @@ fn render_sheet(
             })
             .collect()
     });
-    let mut best: Option<((bool, usize, i64, usize), SheetDoc, Vec<Frame>, plan::Plan)> = None;
+    type Candidate = ((bool, usize, i64, usize), SheetDoc, Vec<Frame>, plan::Plan, (usize, usize));
+    let mut best: Option<Candidate> = None;
     for plan in plan::candidates(carried.len(), opts.redundancy, opts.ecc, EXTRA_SPLITS_TRIED)? {
         let frames = frames_of(kind, carried, &plan)?;
         let codes = frames
@@ -267,10 +272,10 @@ fn render_sheet(
         let spread = layout.data_page > 0 || layout.code_pages > 1;
         let key = (spread, layout.pages.len(), -((layout.module_mm * 100.0).round() as i64), plan.n);
         if best.as_ref().is_none_or(|(k, ..)| key < *k) {
-            best = Some((key, doc, frames, plan));
+            best = Some((key, doc, frames, plan, (layout.code_pages, layout.data_page)));
         }
     }
-    let (_, doc, frames, plan) = best.expect("plan::candidates returns at least one plan");
+    let (_, doc, frames, plan, (code_pages, data_page)) = best.expect("plan::candidates returns at least one plan");
     let (pdf, pages) = sheet::render_blocks_counted(&doc, &sheet_blocks(&doc, opts))?;
     let recovery_lines = match &doc.recovery {
         sheet::Recovery::Lines(l) => l.clone(),
@@ -284,6 +289,8 @@ fn render_sheet(
         frames: frames.iter().map(Frame::to_text).collect(),
         recovery_lines,
         pages,
+        code_pages,
+        data_page,
     })
 }
 

@@ -48,9 +48,9 @@ pub const CODE_GAP_MM: f32 = 2.0;
 /// Vertical space between two rows of codes (below the caption).
 pub const CODE_ROW_GAP_MM: f32 = 3.0;
 /// Height reserved under each code's quiet zone for its caption ("code 3 of 6").
-pub const CAPTION_HEIGHT_MM: f32 = 3.5;
+pub const CAPTION_HEIGHT_MM: f32 = 3.0;
 /// Space between a band of codes and the text next to it.
-pub const BAND_GAP_MM: f32 = 3.0;
+pub const BAND_GAP_MM: f32 = 2.5;
 
 /// Title at the top of each page.
 pub const TITLE_PT: f32 = 17.0;
@@ -93,7 +93,7 @@ pub const SECTION_GAP_MM: f32 = 3.0;
 /// Space between paragraphs of one block.
 pub const PARAGRAPH_GAP_MM: f32 = 1.2;
 /// Space after a secret's lines, before the next secret.
-pub const SECRET_GAP_MM: f32 = 2.5;
+pub const SECRET_GAP_MM: f32 = 1.5;
 /// Verbatim lines (one secret) up to this height are kept on one page.
 pub const KEEP_TOGETHER_MM: f32 = 70.0;
 /// Hanging indent of numbered items.

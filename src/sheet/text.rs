@@ -133,13 +133,14 @@ pub fn recovery_blocks(doc: &SheetDoc) -> Vec<Block> {
     };
     let (data, parity) = recovery_counts(lines);
     let intro = format!(
-        "The same data as {} lines to scan or type (`paperseed restore --type`; spaces and case do not \
+        "the same data as {} lines to scan or type (`paperseed restore --type`; spaces and case do not \
          matter, O D Q read as 0, I L as 1). Each line checks itself; the last {parity} are parity: any \
          {parity} lost lines are rebuilt.",
         data + parity
     );
-    let mut blocks =
-        vec![Block::Heading("Recovery text".into()), Block::Paragraph { style: Style::Body, spans: rich(&intro) }];
+    let mut spans = vec![Span::bold("Recovery text: ")];
+    spans.extend(rich(&intro));
+    let mut blocks = vec![Block::Space(SECTION_GAP_MM / 2.0), Block::Paragraph { style: Style::Body, spans }];
     let geometry = block::V2;
     let length = geometry.row_width_mm();
     for rows in geometry.rows(lines) {
