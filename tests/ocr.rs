@@ -301,6 +301,20 @@ fn typed_garbage_is_refused_with_the_entry_named() {
     assert!(named[2].starts_with("line 3:") && named[2].contains("0 symbols"), "{named:?}");
     assert!(named[3].starts_with("line 4:") && named[3].contains("fails its check"), "{named:?}");
     assert!(restore_with(&[], &accepted).is_none());
+    // A line of zeros is a codeword of the line code (it passes its check,
+    // as line 0 with a header naming no set): typed among the real lines,
+    // first or in the middle, it does not stop the restore.
+    let zeros = "00 000000 000000 000000 000000".to_string();
+    assert!(restore::check_typed(&zeros, 1, "typed lines").is_ok());
+    let sheet = exchange();
+    let printed = &sheet.encoded.recovery_lines;
+    for at in [0, printed.len() / 2] {
+        let mut typed = printed.clone();
+        typed.insert(at, zeros.clone());
+        let (accepted, errors) = check_all(&typed);
+        assert!(errors.is_empty());
+        assert_eq!(restore_with(&[], &accepted), Some(sheet.payload.clone()), "zeros at {at}");
+    }
 }
 
 #[test]
