@@ -2,25 +2,29 @@
 //! the recovery block of real sheets with every QR code blanked out.
 //!
 //! ```text
-//! cargo bench --bench ocr -- [--out DIR] [--no-tesseract] [--hard]
+//! cargo bench --bench ocr -- [--out DIR] [--no-tesseract] [--hard] [--quick]
 //! ```
 //!
 //! `--hard` runs harsher conditions (and 150 dpi) with paperseed only, to find
-//! where the recogniser stops.
+//! where the recogniser stops. `--quick` runs the exchange sheet at 300 dpi
+//! under three conditions only (a smoke test of the benchmark itself).
 //!
-//! For `samples/exchange.toml` and `samples/bip39.toml` the sheet PDF is
+//! For `samples/exchange.toml` and `samples/bip39.toml` the sheet PDF (format
+//! v2: the recovery text is the carried bytes once plus parity lines) is
 //! rendered at 300 and 200 dpi (hayro, through `scan::load`), every QR code
 //! found by `scan::find_codes` is painted white, and each condition degrades
 //! the pages (rotation, blur, JPEG, sensor noise). Then:
 //!
 //! - paperseed: `ocr::read_page_detailed` → character error rate of the raw
 //!   classification (before checks and repairs), lines passing their checks
-//!   (after repairs), and whether `decode_lines` + `restore::assemble` rebuild
-//!   the payload;
-//! - tesseract (if installed): on crops of the same blocks (`ocr::find_blocks`,
-//!   axis-aligned bounding box), `--psm 6` with the recovery alphabet as
-//!   whitelist; character error rate by edit distance per row, and restore
-//!   success through the same `decode_lines` + `assemble`.
+//!   (after repairs), and whether `restore::assemble_with_text` rebuilds the
+//!   payload from the lines alone;
+//! - tesseract (if installed): on crops of the same blocks (`ocr::find_blocks`
+//!   with the v2 geometry, axis-aligned bounding box), `--psm 6` with the
+//!   recovery alphabet as whitelist; character error rate by edit distance
+//!   per row, and restore success: each row cut into its two lines, each
+//!   checked like a typed line (`restore::check_typed`), then the same
+//!   `assemble_with_text`.
 //!
 //! The table goes to stdout and `DIR/table.md` (default `target/ocr-bench`).
 
@@ -34,9 +38,9 @@ use std::process::Command;
 use std::time::Instant;
 
 use image::GrayImage;
-use paperseed::format::Frame;
-use paperseed::ocr::{self, lines};
-use paperseed::restore::{self, Located};
+use paperseed::format::text;
+use paperseed::ocr::{self, block};
+use paperseed::restore::{self, TextRead};
 use paperseed::scan::{self, DetectOptions, Limits};
 use paperseed::{EncodeOptions, assemble::Outcome};
 
@@ -55,12 +59,13 @@ fn sheet(name: &str, dir: &Path) -> Sheet {
     let backup = paperseed::secret::manifest::parse(&text, path.parent().unwrap()).unwrap();
     let opts = EncodeOptions { date: "2026-01-02".into(), ..EncodeOptions::default() };
     let encoded = paperseed::encode(&backup, &opts).unwrap();
-    let bytes: Vec<Vec<u8>> = encoded.frames.iter().map(|t| Frame::parse(t).unwrap().to_bytes()).collect();
-    let lines = lines::encode_frames(&bytes);
-    let rows = ocr::block::rows(&lines).into_iter().flatten().collect();
+    let lines = encoded.recovery_lines.clone();
+    assert!(!lines.is_empty(), "{name}: the sheet has no recovery text");
+    let rows = block::V2.rows(&lines).into_iter().flatten().collect();
     let pdf = dir.join(format!("{name}.pdf"));
     std::fs::write(&pdf, &encoded.pdf).unwrap();
-    Sheet { name: name.into(), payload: paperseed::format::payload::encode(&backup), rows, lines, pdf }
+    let (payload, _) = paperseed::payload_of(&backup);
+    Sheet { name: name.into(), payload, rows, lines, pdf }
 }
 
 fn blanked(pdf: &Path, dpi: f32) -> Vec<GrayImage> {
@@ -76,6 +81,9 @@ fn blanked(pdf: &Path, dpi: f32) -> Vec<GrayImage> {
 
 /// `--hard`: beyond the targets, paperseed only, to find the limits.
 const HARD: &[&str] = &["rotate 10°", "blur σ 2", "blur σ 2.5", "jpeg q15", "noise σ 40", "blur σ 1.5 + noise σ 25"];
+
+/// `--quick`: a smoke test.
+const QUICK: &[&str] = &["clean", "blur σ 1.5", "jpeg q30"];
 
 const CONDITIONS: &[&str] =
     &["clean", "rotate 2°", "rotate 5°", "blur σ 1", "blur σ 1.5", "jpeg q50", "jpeg q30", "noise σ 12", "noise σ 25"];
@@ -132,14 +140,41 @@ fn row_errors(read: &[String], want: &[String]) -> (usize, usize) {
     (errs, total)
 }
 
+/// Whether the lines alone rebuild `payload`.
 fn restores(lines: &[String], payload: &[u8]) -> bool {
-    let (frames, _) = lines::decode_lines(lines);
-    let found: Vec<Located> =
-        frames.into_iter().map(|text| Located { text, bytes: vec![], place: "t".into() }).collect();
-    restore::assemble(&found)
+    let reads: Vec<TextRead> = lines.iter().map(|t| TextRead { text: t.clone(), place: "t".into() }).collect();
+    restore::assemble_with_text(&[], &reads)
         .sets
         .iter()
         .any(|s| matches!(&s.outcome, Outcome::Restored { payload: p, .. } if p == payload))
+}
+
+/// Rows read by another engine, cut into lines: a row of twice the symbols
+/// of a line is two lines, each checked alone (as `restore --type` checks a
+/// typed line); anything else is checked as it is.
+fn lines_of_rows(rows: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        // A printed line is five groups (`PP DDDDDD DDDDDD DDDDDD DDDDCC`):
+        // cut by groups when they are all there, so that a character lost in
+        // one line does not cost the other; else by symbol count.
+        let symbols = compact(row);
+        let groups: Vec<&str> = row.split_whitespace().collect();
+        let per = text::LINE_CHARS - text::LINE_SYMBOLS + 1;
+        let parts: Vec<String> = if groups.len() == block::V2.lines_per_row * per {
+            groups.chunks(per).map(|g| g.join(" ")).collect()
+        } else if symbols.len() == block::V2.lines_per_row * text::LINE_SYMBOLS {
+            symbols.chunks(text::LINE_SYMBOLS).map(|c| c.iter().collect()).collect()
+        } else {
+            vec![row.clone()]
+        };
+        for part in parts {
+            if let Ok(read) = restore::check_typed(&part, i + 1, "tesseract") {
+                out.extend(read.into_iter().map(|r| r.text));
+            }
+        }
+    }
+    out
 }
 
 fn tesseract_available() -> bool {
@@ -148,7 +183,7 @@ fn tesseract_available() -> bool {
 
 /// The axis-aligned crops of the blocks as found on the page.
 fn crops(page: &GrayImage) -> Vec<GrayImage> {
-    ocr::find_blocks(page)
+    ocr::find_blocks(page, &block::V2)
         .iter()
         .map(|quad| {
             let x0 = quad.iter().map(|p| p.0).fold(f32::MAX, f32::min).max(0.0) as u32;
@@ -172,10 +207,13 @@ fn tesseract_rows(blocks: &[GrayImage], tmp: &Path) -> (Vec<String>, f64) {
                 .arg(&path)
                 .arg("stdout")
                 .args(["--psm", "6", "-c"])
-                .arg(format!("tessedit_char_whitelist={} ", lines::ALPHABET))
+                .arg(format!("tessedit_char_whitelist={} ", text::ALPHABET))
                 .output()
                 .unwrap();
             let text = String::from_utf8_lossy(&out.stdout);
+            if std::env::var_os("OCR_BENCH_DEBUG").is_some() {
+                eprintln!("{text}");
+            }
             rows.extend(text.lines().filter(|l| !l.trim().is_empty()).map(str::to_string));
         }
     }
@@ -186,6 +224,7 @@ fn main() {
     let mut out = PathBuf::from("target/ocr-bench");
     let mut use_tess = true;
     let mut hard = false;
+    let mut quick = false;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -196,6 +235,7 @@ fn main() {
             }
             "--no-tesseract" => use_tess = false,
             "--hard" => hard = true,
+            "--quick" => quick = true,
             _ => {}
         }
         i += 1;
@@ -204,8 +244,14 @@ fn main() {
     // Tesseract (~4 s a page) runs on the exchange sheet only.
     let tmp = tempfile::tempdir().unwrap();
     let tess = use_tess && !hard && tesseract_available();
-    let (conditions, dpis): (&[&str], &[f32]) =
-        if hard { (HARD, &[300.0, 200.0, 150.0]) } else { (CONDITIONS, &[300.0, 200.0]) };
+    let (conditions, dpis): (&[&str], &[f32]) = if hard {
+        (HARD, &[300.0, 200.0, 150.0])
+    } else if quick {
+        (QUICK, &[300.0])
+    } else {
+        (CONDITIONS, &[300.0, 200.0])
+    };
+    let sheets: &[&str] = if quick { &["exchange"] } else { &["exchange", "bip39"] };
     let mut table = String::new();
     writeln!(
         table,
@@ -215,8 +261,10 @@ fn main() {
     .unwrap();
     writeln!(table, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|").unwrap();
     print!("{table}");
-    for name in ["exchange", "bip39"] {
+    for &name in sheets {
         let s = sheet(name, tmp.path());
+        // The scoring itself: the printed rows, cut into lines, restore.
+        assert!(restores(&lines_of_rows(&s.rows), &s.payload), "{name}: printed rows do not restore");
         for &dpi in dpis {
             let pages = blanked(&s.pdf, dpi);
             for (ci, cond) in conditions.iter().enumerate() {
@@ -229,7 +277,7 @@ fn main() {
                 let read: Vec<ocr::ReadLine> = pages.iter().flat_map(ocr::read_page_detailed).collect();
                 let ms = t.elapsed().as_secs_f64() * 1000.0 / pages.len() as f64;
                 let raw_rows: Vec<String> = read
-                    .chunks(ocr::block::LINES_PER_ROW)
+                    .chunks(block::V2.lines_per_row)
                     .map(|c| c.iter().map(|l| l.raw.clone()).collect::<Vec<_>>().join("   "))
                     .collect();
                 let (errs, total) = row_errors(&raw_rows, &s.rows);
@@ -242,11 +290,12 @@ fn main() {
                     }
                     let (rows, secs) = tesseract_rows(&blocks, tmp.path());
                     let (e, n) = row_errors(&rows, &s.rows);
-                    let ok = restores(&rows, &s.payload);
+                    let ok = restores(&lines_of_rows(&rows), &s.payload);
                     format!("{:.2}% | {ok} | {:.0}", 100.0 * e as f64 / n as f64, secs * 1000.0 / pages.len() as f64)
                 };
                 let t_crop = tess_run(pages.iter().flat_map(crops).collect());
-                let t_rect = tess_run(pages.iter().flat_map(|p| ocr::rectified_blocks(p, dpi / 25.4)).collect());
+                let t_rect =
+                    tess_run(pages.iter().flat_map(|p| ocr::rectified_blocks(p, dpi / 25.4, &block::V2)).collect());
                 let line = format!(
                     "| {} | {dpi} | {cond} | {} | {:.3}% ({errs}/{total}) | {passing}/{} | {ok} | {ms:.0} | {t_crop} | {t_rect} |",
                     s.name,
@@ -259,7 +308,13 @@ fn main() {
             }
         }
     }
-    let file = if hard { "hard.md" } else { "table.md" };
+    let file = if hard {
+        "hard.md"
+    } else if quick {
+        "quick.md"
+    } else {
+        "table.md"
+    };
     std::fs::write(out.join(file), &table).unwrap();
     eprintln!("wrote {}", out.join(file).display());
 }

@@ -137,6 +137,12 @@ pub fn group_lines(lines: &[&TextRead]) -> Vec<assemble::TextGroup> {
     let mut groups: Vec<assemble::TextGroup> = Vec::new();
     for l in lines {
         let Ok(line) = text::parse_line(&l.text) else { continue };
+        // A line 0 whose header names no set is no sheet's line (a line of
+        // zeros passes its check): it must not start a group that takes
+        // the lines after it away from their sheet.
+        if line.position == 0 && !line.header().is_some_and(|h| plausible_header(&h)) {
+            continue;
+        }
         let fresh = match groups.last() {
             None => true,
             Some(g) => {
@@ -151,6 +157,11 @@ pub fn group_lines(lines: &[&TextRead]) -> Vec<assemble::TextGroup> {
         groups.last_mut().expect("a group").lines.insert(line);
     }
     groups
+}
+
+/// Whether a text header can name a set: a known kind, 1 ≤ k ≤ n, a payload.
+fn plausible_header(h: &crate::format::text::Header) -> bool {
+    crate::format::PayloadKind::from_code(h.kind).is_some() && h.k >= 1 && h.n >= h.k && h.len > 0
 }
 
 /// A set that was rebuilt and decoded.

@@ -56,6 +56,8 @@ struct Bar {
     /// Unit direction along the bar (x > 0).
     d: (f64, f64),
     len: f64,
+    /// Thickness, pixels.
+    thick: f64,
 }
 
 impl Bar {
@@ -150,7 +152,7 @@ fn find_bars(page: &GrayImage) -> Vec<Bar> {
         if d.1.abs() > 0.35 {
             continue; // more than ~20° from horizontal: not a mark of an upright page
         }
-        bars.push(Bar { c: (cx, cy), d, len });
+        bars.push(Bar { c: (cx, cy), d, len, thick });
     }
     bars.sort_by(|a, b| a.c.1.total_cmp(&b.c.1));
     bars
@@ -243,7 +245,30 @@ struct Located {
     ink: f32,
 }
 
+/// Blocks set back to back leave the bottom bar of one touching the top bar
+/// of the next: one component twice as thick. Split such a bar into the two
+/// bars it is made of.
+fn split_double_bars(bars: &[Bar], geometry: &Geometry) -> Vec<Bar> {
+    let width_mm = f64::from(geometry.row_width_mm());
+    let rule = f64::from(block::RULE_MM);
+    let mut out = Vec::with_capacity(bars.len());
+    for b in bars {
+        let thick_mm = b.thick / (b.len / width_mm);
+        if (1.6 * rule..2.6 * rule).contains(&thick_mm) {
+            let (nx, ny) = (-b.d.1, b.d.0);
+            let off = b.thick / 4.0;
+            for s in [-1.0, 1.0] {
+                out.push(Bar { c: (b.c.0 + s * nx * off, b.c.1 + s * ny * off), thick: b.thick / 2.0, ..*b });
+            }
+        } else {
+            out.push(*b);
+        }
+    }
+    out
+}
+
 fn locate_blocks(page: &GrayImage, bars: &[Bar], geometry: &Geometry) -> Vec<Located> {
+    let bars = &split_double_bars(bars, geometry)[..];
     let width_mm = f64::from(geometry.row_width_mm());
     let leading = f64::from(geometry.leading_mm());
     let mut out = Vec::new();
