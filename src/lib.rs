@@ -234,7 +234,9 @@ fn render_sheet(
             })
             .collect()
     });
-    let mut best: Option<((bool, usize, i64, usize), SheetDoc, Vec<Frame>, plan::Plan)> = None;
+    /// The best layout so far: its rank, sheet, frames and plan.
+    type Best = ((bool, usize, i64, usize), SheetDoc, Vec<Frame>, plan::Plan);
+    let mut best: Option<Best> = None;
     for plan in plan::candidates(carried.len(), opts.redundancy, opts.ecc, EXTRA_SPLITS_TRIED)? {
         let frames = frames_of(kind, carried, &plan)?;
         let codes = frames
