@@ -334,11 +334,12 @@ fn with_text(set: &SetKey, shards: &BTreeMap<u8, ShardSeen>, lines: &Lines) -> O
         let present: Vec<Option<Vec<u8>>> =
             (0..n).map(|i| if i < k { known.get(HEADER_BYTES + i * s, s) } else { first(i as u8).cloned() }).collect();
         let complete = present[..k].iter().all(Option::is_some);
-        if !complete && present.iter().filter(|p| p.is_some()).count() >= k {
-            if let Ok(carried) = shard::join(present, k, len) {
-                known.fill(HEADER_BYTES, &carried);
-                progress = true;
-            }
+        if !complete
+            && present.iter().filter(|p| p.is_some()).count() >= k
+            && let Ok(carried) = shard::join(present, k, len)
+        {
+            known.fill(HEADER_BYTES, &carried);
+            progress = true;
         }
         if !progress {
             break;

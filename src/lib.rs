@@ -238,6 +238,7 @@ fn render_sheet(
             })
             .collect()
     });
+    /// The best layout so far: its rank, sheet, frames, plan, and (code pages, data page).
     type Candidate = ((bool, usize, i64, usize), SheetDoc, Vec<Frame>, plan::Plan, (usize, usize));
     let mut best: Option<Candidate> = None;
     for plan in plan::candidates(carried.len(), opts.redundancy, opts.ecc, EXTRA_SPLITS_TRIED)? {

@@ -154,16 +154,16 @@ fn encode_quick_flags_and_otp_code_export_round_trip() {
 
 #[test]
 fn seedqr_images_restore_and_seedqr_export_round_trips() {
-    let shared = repo().join("../shared/vectors");
+    let data = repo().join("tests/data/seedqr");
     let vectors: Value =
-        serde_json::from_str(&std::fs::read_to_string(shared.join("seedqr-vectors.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(data.join("seedqr-vectors.json")).unwrap()).unwrap();
     for (file, index) in [
         ("seedqr-vector1_standard_24word.png", 0),
         ("seedqr-vector1_compact_24word.png", 0),
         ("seedqr-vector4_standard_12word.png", 3),
         ("seedqr-vector4_compact_12word.png", 3),
     ] {
-        let out = bin().arg("restore").arg(shared.join(file)).arg("--json").arg("-q").assert().success();
+        let out = bin().arg("restore").arg(data.join(file)).arg("--json").arg("-q").assert().success();
         let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
         assert_eq!(v["secrets"][0]["words"], vectors["vectors"][index]["mnemonic"], "{file}");
     }

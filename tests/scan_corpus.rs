@@ -1,9 +1,8 @@
 //! Regression test of the QR reading layer on the ZXing blackbox corpus.
 //!
-//! `../shared/corpus/zxing-qr` (beside the repository) holds 179 single-code
-//! images with their expected text and one image with four codes. rxing alone
-//! reads 169 of the 183 codes (PRODUCT.md); `scan::load` + `scan::find_codes` at
-//! the highest effort must not do worse.
+//! `tests/data/zxing-qr` (copied from ZXing, Apache-2.0; see
+//! `tests/data/README.md`) holds 179 single-code images with their expected
+//! text and one image with four codes: 183 codes in all.
 
 use std::path::{Path, PathBuf};
 
@@ -17,13 +16,17 @@ const MULTI_EXPECTED: [&str; 4] = [
     "You get to CREATE OUR JOURNAL PROMPT FOR THE DAY!  Yay!  Way to go!  ",
 ];
 
-const REQUIRED: usize = 169;
+/// What `scan::load` + `scan::find_codes` at the highest effort read today
+/// (measured: 173 of 183; the ten misses are printed). The bar is the reader's
+/// own count, not rxing's 169 alone, so a change to preprocessing or detection
+/// that loses even one code fails here; raise it when the reader improves.
+const REQUIRED: usize = 173;
 
 fn corpus_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/zxing-qr");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/zxing-qr");
     assert!(
         dir.is_dir(),
-        "the ZXing QR corpus is missing at {}; clone the shared data beside the repository",
+        "the ZXing QR corpus is missing at {}; it is part of the repository (tests/data/README.md)",
         dir.display()
     );
     dir
@@ -79,5 +82,5 @@ fn zxing_blackbox_corpus() {
     eprintln!("total: {found}/{total}");
     eprintln!("missed: {}", missed.join(" "));
     assert_eq!(total, 183, "the corpus should hold 183 codes");
-    assert!(found >= REQUIRED, "read {found} of {total} codes, fewer than rxing's {REQUIRED}");
+    assert!(found >= REQUIRED, "read {found} of {total} codes, fewer than the {REQUIRED} measured before");
 }

@@ -553,7 +553,7 @@ impl Lines {
 
     /// The highest data line read.
     pub fn last_data(&self) -> Option<usize> {
-        self.lines.keys().copied().filter(|&p| p < MAX_DATA_LINES).last()
+        self.lines.keys().copied().rfind(|&p| p < MAX_DATA_LINES)
     }
 
     /// What the data lines give of a stream of `len` bytes.

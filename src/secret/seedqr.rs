@@ -157,7 +157,7 @@ pub fn symbol_compact(words: &str) -> Result<Symbol, SeedQrError> {
 /// set. Only the ISO-8859-1 guess (and ASCII) is reversible: each byte became
 /// the character U+0000–U+00FF of the same value, so 16 or 32 such characters
 /// are the bytes. For random entropy the guess is usually Shift_JIS — 6 of
-/// the spec's 9 vectors, and both shared compact images, read that way —
+/// the spec's 9 vectors, and both SeedSigner compact images, read that way —
 /// which merges byte pairs into kanji and turns invalid bytes into U+FFFD:
 /// information is lost. A UTF-8 guess is reversible in principle, but its
 /// text cannot be told from a Shift_JIS one of the same UTF-8 length, and a
@@ -207,8 +207,8 @@ mod tests {
     }
 
     fn vectors() -> Vec<Vector> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/seedqr-vectors.json");
-        let text = std::fs::read_to_string(path).expect("shared SeedQR vectors");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seedqr/seedqr-vectors.json");
+        let text = std::fs::read_to_string(path).expect("SeedQR vectors in tests/data/seedqr");
         let json: serde_json::Value = serde_json::from_str(&text).unwrap();
         json["vectors"]
             .as_array()
@@ -299,12 +299,12 @@ mod tests {
         crate::scan::find_codes(img, &crate::scan::DetectOptions::default()).into_iter().map(|c| c.text).collect()
     }
 
-    /// The shared images: the Standard ones read to the spec's digits; the
+    /// SeedSigner's images: the Standard ones read to the spec's digits; the
     /// compact ones (and our own compact symbols) either read back exactly
     /// through the text or are refused, never read as another phrase.
     #[test]
-    fn shared_images_and_own_symbols_read_back() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors");
+    fn seedsigner_images_and_own_symbols_read_back() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/seedqr");
         let vs = vectors();
         for (name, v) in [
             ("vector1_standard_24word", &vs[0]),
