@@ -13,32 +13,29 @@ from functools import reduce
 
 def warn(*m): print(*m, file=sys.stderr)
 
-# GF(256) with polynomial 0x11D, and the systematic Reed-Solomon code of the
-# shards and of the recovery-text lines: encoding matrix = Vandermonde (row r =
-# r^0, r^1, ... r^(k-1)) times the inverse of its top k x k block.
+# Reed-Solomon over GF(256) (polynomial 0x11D), as the shards (codes) and the
+# recovery-text lines use it: the n shards are the values, at the points 0, 1,
+# ..., n-1 of GF(256), of one polynomial of degree < k whose values at 0..k-1
+# are the data shards (byte by byte). So any k shards give the polynomial, and
+# the missing data shards, by Lagrange interpolation. (This is the Vandermonde
+# construction of Backblaze's JavaReedSolomon and the reed-solomon-erasure crate.)
 EXP, LOG, x = [0] * 510, [0] * 256, 1
 for i in range(255):
     EXP[i] = EXP[i + 255] = x; LOG[x] = i
     x = (x << 1) ^ (0x11D if x & 0x80 else 0)
 def mul(a, b): return EXP[LOG[a] + LOG[b]] if a and b else 0
-def matmul(a, b): return [[reduce(int.__xor__, map(mul, row, col), 0) for col in zip(*b)] for row in a]
-def inverse(m):  # Gauss-Jordan elimination
-    n = len(m); m = [row + [int(i == j) for j in range(n)] for i, row in enumerate(m)]
-    for c in range(n):
-        p = next(r for r in range(c, n) if m[r][c]); m[c], m[p] = m[p], m[c]
-        m[c] = [mul(v, EXP[255 - LOG[m[c][c]]]) for v in m[c]]
-        for r in range(n):
-            if r != c and m[r][c]: m[r] = [v ^ mul(m[r][c], w) for v, w in zip(m[r], m[c])]
-    return [row[n:] for row in m]
-def rs_join(shards, k, n):
-    """The k data shards from any k of the n shards ({index: bytes}), or None."""
-    if all(i in shards for i in range(k)): return [shards[i] for i in range(k)]
+def rs_join(shards, k):
+    """The k data shards from any k shards ({index: bytes}), or None."""
     if len(shards) < k: return None
-    have = sorted(shards)[:k]
-    vand = [[EXP[LOG[r] * c % 255] if r else int(c == 0) for c in range(k)] for r in range(n)]
-    rows = inverse([matmul(vand, inverse(vand[:k]))[i] for i in have])
-    return [bytes(reduce(int.__xor__, (mul(c, shards[i][b]) for c, i in zip(row, have)), 0)
-                  for b in range(len(shards[have[0]]))) for row in rows]
+    points = sorted(shards)[:k]  # in GF(256), a - b = a ^ b
+    den = {i: sum(LOG[i ^ j] for j in points if j != i) for i in points}
+    def value_at(c):  # sum over i of shard_i * prod over j != i of (c - j) / (i - j)
+        if c in shards: return shards[c]
+        num = sum(LOG[c ^ j] for j in points)
+        w = [EXP[(num - LOG[c ^ i] - den[i]) % 255] for i in points]
+        return bytes(reduce(int.__xor__, (mul(a, shards[i][b]) for a, i in zip(w, points)), 0)
+                     for b in range(len(shards[points[0]])))
+    return [value_at(c) for c in range(k)]
 
 # QR codes: "PAPERSEED<version>:" then digits, 17 digits per 7 bytes, big-endian.
 DIGITS = {0: 0, 3: 1, 5: 2, 8: 3, 10: 4, 13: 5, 15: 6, 17: 7}  # digits -> bytes
@@ -90,7 +87,7 @@ def text_stream(size=None, known=()):
             members = range(j, d, s); m = len(members); p = max(2, -(-m // 8))
             shards = {t: bytes(buf[13 * i:13 * i + 13]) for t, i in enumerate(members) if None not in buf[13 * i:13 * i + 13]}
             shards.update({m + t: lines[728 - q - t] for t in range(p) if 728 - q - t in lines}); q += p
-            for i, line in zip(members, rs_join(shards, m, m + p) or []): buf[13 * i:13 * i + 13] = line
+            for i, line in zip(members, rs_join(shards, m) or []): buf[13 * i:13 * i + 13] = line
         if None not in buf and -(-(5 + int.from_bytes(bytes(buf[3:5]), "big")) // 13) == d:
             return bytes(buf[:5 + int.from_bytes(bytes(buf[3:5]), "big")])
 
@@ -170,7 +167,7 @@ for row in sys.stdin:
 
 done, status = set(), 0
 for (version, kind, k, n, length, set_id), shards in sets.items():
-    data = rs_join(shards, k, n)
+    data = rs_join(shards, k)
     carried = b"".join(data)[:length] if data else None
     if not data and version == 2 and lines:  # too few codes: the recovery text, helped by the codes' data shards
         size = -(-length // k)

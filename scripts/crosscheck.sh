@@ -59,6 +59,21 @@ fingerprint_of() { python3 "$decoder" 2>&1 >/dev/null | sed -n 's/^fingerprint /
 # Frames on stdin by shard index (byte 3 of the frame): "index text" lines.
 indexed() { python3 -c 'import sys
 for t in sys.stdin: print((int(t[11:28]) >> 24) & 255, t.strip())' | sort -n; }
+# The recovery text alone (pdftotext -layout of the PDF), then without its
+# first row (lines 00 and 01, the header line among them): args label, pdf, fingerprint.
+text_checks() {
+  local txt="$work/text.txt" got
+  pdftotext -layout "$2" "$txt"
+  got=$(fingerprint_of < "$txt")
+  check "$1 text" "$3" "$got" "recovery text alone (pdftotext -layout, $(grep -cE '^ *[0-9A-Y]{2} +[0-9A-Z]{6} ' "$txt") rows)"
+  sed -E '/^ *00 +[0-9A-Z]{6} /d' "$txt" > "$work/cut.txt"
+  if cmp -s "$txt" "$work/cut.txt"; then
+    bad "$1 text, lines lost: no row starting with line 00 found in pdftotext's output"
+    return
+  fi
+  got=$(fingerprint_of < "$work/cut.txt")
+  check "$1 text, lines lost" "$3" "$got" "recovery text without lines 00 and 01"
+}
 check() { # name, expected fingerprint, got fingerprint, what
   if [ -n "$3" ] && [ "$3" = "$2" ]; then ok "$1: $4; fingerprint $3"; else bad "$1: $4; decoder '$3', expected '$2'"; fi
 }
@@ -99,18 +114,17 @@ for manifest in samples/*.toml; do
       echo "skip $name ($paper) text: the sheet has no recovery text"
       continue
     fi
-    pdftotext -layout "$pdf" "$work/$name-$paper.layout.txt"
-    got=$(fingerprint_of < "$work/$name-$paper.layout.txt")
-    check "$name ($paper) text" "$fingerprint" "$got" "recovery text alone (pdftotext -layout)"
-    sed -E '/^ *00 +[0-9A-Z]{6} /d' "$work/$name-$paper.layout.txt" > "$work/$name-$paper.cut.txt"
-    if cmp -s "$work/$name-$paper.layout.txt" "$work/$name-$paper.cut.txt"; then
-      bad "$name ($paper) text, lines lost: no row starting with line 00 found in pdftotext's output"
-      continue
-    fi
-    got=$(fingerprint_of < "$work/$name-$paper.cut.txt")
-    check "$name ($paper) text, lines lost" "$fingerprint" "$got" "recovery text without lines 00 and 01"
+    text_checks "$name ($paper)" "$pdf" "$fingerprint"
   done
 done
+
+# A recovery text of more than 200 data lines: two stripes of line parity.
+pdf="$work/keyfile-text.pdf"
+if report=$("$bin" encode samples/keyfile.toml -o "$pdf" --paper a4 --date 2026-01-01 --recovery-text on 2>&1); then
+  text_checks "keyfile (a4, --recovery-text on)" "$pdf" "$(printf '%s\n' "$report" | sed -n 's/^Fingerprint //p')"
+else
+  bad "keyfile (a4, --recovery-text on): paperseed encode failed: $report"
+fi
 
 # Sheets of format v1 (paperseed 0.1), read from their codes.
 for entry in exchange-v1:S541-S01T-F4H7 bip39-v1:VJJN-6YEX-D0RN; do
