@@ -52,7 +52,8 @@ def read_code(text):
     length = int.from_bytes(body[4:8] if version == 1 else body[4:6], "big")
     if kind not in (1, 2, 3): raise ValueError(f"unknown payload kind {kind}: a newer decoder is needed")
     if not (0 < k <= n and index < n and len(body) - head == -(-length // k)): raise ValueError("bad header")
-    sets.setdefault((version, kind, k, n, length, body[8:24] if version == 1 else body[6:10]), {})[index] = body[head:]
+    set_id = body[8:24] if version == 1 else body[6:10]  # v1: the whole checksum
+    sets.setdefault((version, kind, k, n, length, set_id), {})[index] = body[head:]
 
 # Recovery text (v2): lines of 26 base-27 symbols: position (2), 13 bytes (22), check (2).
 ALPHABET, CONFUSED = "0123456789ACEFHJKMNPRTUVWXY", str.maketrans("ODQILZSGB", "000112568")
@@ -65,7 +66,8 @@ lines = {}  # position -> 13 bytes
 def read_line(symbols):
     v = [ALPHABET.index(c) for c in symbols.translate(CONFUSED)]
     for power in (1, 2):  # the two checks: sum of v[i]*x^(power*i) must be 0
-        if reduce(add27, (mul27(s, E27[power * i % 26]) for i, s in enumerate(v)), 0): raise ValueError("check fails")
+        if reduce(add27, (mul27(s, E27[power * i % 26]) for i, s in enumerate(v)), 0):
+            raise ValueError("check fails")
     number = reduce(lambda acc, s: acc * 27 + s, v[2:24], 0)
     if number >> 104: raise ValueError("value out of range")
     if lines.setdefault(v[0] * 27 + v[1], number.to_bytes(13, "big")) != number.to_bytes(13, "big"):
@@ -75,7 +77,8 @@ def text_stream(size=None, known=()):
     known from codes); without line 0 (and no codes), try each possible length."""
     if size is None and 0 in lines: size = 5 + int.from_bytes(lines[0][3:5], "big")
     data = [p for p in lines if p < 600]
-    sizes = [size] if size else [13 * d for d in range(max(data) + 1, max(data) + 2 + len(lines) - len(data))] if data else []
+    spare = len(lines) - len(data)  # parity lines read: at most that many data lines lost at the end
+    sizes = [size] if size else [13 * d for d in range(max(data) + 1, max(data) + 2 + spare)] if data else []
     for size in sizes:
         d = -(-size // 13); s = -(-d // 200); buf = [None] * 13 * d; q = 0
         for offset, b in known:
@@ -85,7 +88,8 @@ def text_stream(size=None, known=()):
             if p < d: buf[13 * p:13 * p + 13] = lines[p]
         for j in range(s):  # stripe j: data lines j, j+s, ...; parity lines at 728-q, 727-q, ...
             members = range(j, d, s); m = len(members); p = max(2, -(-m // 8))
-            shards = {t: bytes(buf[13 * i:13 * i + 13]) for t, i in enumerate(members) if None not in buf[13 * i:13 * i + 13]}
+            shards = {t: bytes(buf[13 * i:13 * i + 13]) for t, i in enumerate(members)
+                      if None not in buf[13 * i:13 * i + 13]}
             shards.update({m + t: lines[728 - q - t] for t in range(p) if 728 - q - t in lines}); q += p
             for i, line in zip(members, rs_join(shards, m) or []): buf[13 * i:13 * i + 13] = line
         if None not in buf and -(-(5 + int.from_bytes(bytes(buf[3:5]), "big")) // 13) == d:
@@ -140,12 +144,15 @@ def show(kind, content):
                 s["key_base32"] = base64.b32encode(s["key"]).decode().rstrip("=")
                 q = lambda t: urllib.parse.quote(t, safe="")
                 label = ":".join(q(s[f]) for f in ("issuer", "account") if f in s) or "key"
-                s["uri"] = (f"otpauth://{s['type']}/{label}?secret={s['key_base32']}" + (f"&issuer={q(s['issuer'])}" if "issuer" in s else "")
-                            + f"&algorithm={s['algorithm']}&digits={s['digits']}&" + ("period=%d" % s["period"] if "period" in s else "counter=%d" % s["counter"]))
+                s["uri"] = (f"otpauth://{s['type']}/{label}?secret={s['key_base32']}"
+                            + (f"&issuer={q(s['issuer'])}" if "issuer" in s else "")
+                            + f"&algorithm={s['algorithm']}&digits={s['digits']}"
+                            + (f"&period={s['period']}" if "period" in s else f"&counter={s['counter']}"))
     print(json.dumps(doc, ensure_ascii=False, indent=2, default=bytes.hex))
 def check(content, checksum):
     try: import blake3
-    except ImportError: return warn("blake3 package missing (pip install blake3): checksum and fingerprint NOT checked")
+    except ImportError:
+        return warn("no blake3 package (pip install blake3): checksum and fingerprint NOT checked")
     digest = blake3.blake3(content).digest()
     if digest[:16] != checksum: sys.exit("CHECKSUM MISMATCH: the data is damaged")
     v = int.from_bytes(digest[:8], "big") >> 4
@@ -169,7 +176,7 @@ done, status = set(), 0
 for (version, kind, k, n, length, set_id), shards in sets.items():
     data = rs_join(shards, k)
     carried = b"".join(data)[:length] if data else None
-    if not data and version == 2 and lines:  # too few codes: the recovery text, helped by the codes' data shards
+    if not data and version == 2 and lines:  # too few codes: the text, helped by the codes' data shards
         size = -(-length // k)
         x = text_stream(5 + length, [(0, bytes([kind, k, n]) + length.to_bytes(2, "big"))]
                         + [(5 + i * size, shards[i]) for i in range(k) if i in shards])
