@@ -103,7 +103,15 @@ for manifest in samples/*.toml; do
       missing=$(seq 0 $((n - 1)) | awk 'NR==FNR{have[$1]=1;next} !($1 in have){printf " %d", $1+1}' "$work/$name-$paper.idx" -)
       pdftoppm -r 400 -gray -png "$pdf" "$work/$name-$paper-400" 2>/dev/null
       at400=$(zbarimg --raw -q "$work/$name-$paper-400"-*.png 2>/dev/null | grep '^PAPERSEED2:' | sort -u | wc -l || true)
-      bad "$name ($paper) codes: zbarimg read $read_count of $n codes at 300 dpi, not code(s)$missing ($at400 of $n at 400 dpi); decoder fingerprint '$got'"
+      msg="zbarimg read $read_count of $n codes at 300 dpi, not code(s)$missing ($at400 of $n at 400 dpi)"
+      if [ "$read_count" -ge "$k" ] && [ "$at400" = "$n" ]; then
+        # zbar's own weakness at one geometry (every code reads at another
+        # resolution, and k of them here): reported, not failed.
+        echo "warn $name ($paper) codes: $msg"
+        check "$name ($paper) codes" "$fingerprint" "$got" "$msg"
+      else
+        bad "$name ($paper) codes: $msg; decoder fingerprint '$got'"
+      fi
     fi
     # The k codes of highest index: the first n-k data codes are left out, so parity must be used.
     tail -n "$k" "$work/$name-$paper.idx" > "$work/$name-$paper-k.idx"
