@@ -45,7 +45,7 @@ for ((i = 0; i < ${#bench_args[@]}; i++)); do
 done
 
 cargo build --release --quiet
-bin=target/release/paperseed
+bin=${CARGO_TARGET_DIR:-target}/release/paperseed
 cargo bench --quiet --bench degrade -- ${bench_args[@]+"${bench_args[@]}"}
 
 # ------------------------------------------------------------------ speed and memory

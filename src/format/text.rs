@@ -573,10 +573,11 @@ impl Lines {
         let candidates: Vec<usize> = match self.header() {
             Some(h) => vec![HEADER_BYTES + usize::from(h.len)],
             None => {
-                // Data lines d..d+p may be lost at the end; try each count of data lines.
-                let Some(last) = self.last_data() else { return Vec::new() };
+                // Lost data lines at the end are covered by parity lines read:
+                // try each count of data lines they allow (at least one).
                 let spare = self.parity().len();
-                (last + 1..=last + 1 + spare).map(|d| d * BYTES_PER_LINE).collect()
+                let first = self.last_data().map_or(1, |last| last + 1);
+                (first..=first + spare).map(|d| d * BYTES_PER_LINE).collect()
             }
         };
         let parity = self.parity();

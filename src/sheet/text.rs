@@ -254,6 +254,7 @@ mod tests {
         }
         let mut d = doc();
         d.secrets = None;
+        d.notices.clear();
         assert!(all_text(&standard_blocks(&d)).contains("not printed in clear"));
     }
 }
