@@ -33,8 +33,12 @@ pub const MARGIN_MM: f32 = 14.0;
 pub const MIN_MODULE_MM: f32 = 0.5;
 /// Largest QR module printed; bigger only wastes paper.
 pub const MAX_MODULE_MM: f32 = 1.0;
-/// Module sizes are tried from the largest down in steps of this.
-pub const MODULE_STEP_MM: f32 = 0.01;
+/// Module sizes are whole multiples of this: one pixel at 300 dpi (1/300
+/// inch). A module of a whole number of scanner pixels at 300 dpi (and at
+/// 150 and 600 dpi) reads more reliably: with 0.5 mm modules (5.9 px),
+/// zbarimg missed 1 or 2 codes of some sheets rendered by pdftoppm at 300
+/// dpi, with 6 px (0.508 mm) none (`scripts/crosscheck.sh`).
+pub const MODULE_STEP_MM: f32 = 25.4 / 300.0;
 /// Modules at least this large read well on any printer and scanner; among
 /// layouts with such modules and the same page count, the one with fewer
 /// code rows per page (more room for text between the bands) is preferred
@@ -44,13 +48,13 @@ pub const COMFORTABLE_MODULE_MM: f32 = 0.8;
 pub const QUIET_ZONE_MODULES: usize = 4;
 
 /// Minimum horizontal space between two code cells, on top of their quiet zones.
-pub const CODE_GAP_MM: f32 = 2.0;
+pub const CODE_GAP_MM: f32 = 1.5;
 /// Vertical space between two rows of codes (below the caption).
 pub const CODE_ROW_GAP_MM: f32 = 3.0;
 /// Height reserved under each code's quiet zone for its caption ("code 3 of 6").
 pub const CAPTION_HEIGHT_MM: f32 = 3.0;
 /// Space between a band of codes and the text next to it.
-pub const BAND_GAP_MM: f32 = 2.5;
+pub const BAND_GAP_MM: f32 = 2.0;
 
 /// Title at the top of each page.
 pub const TITLE_PT: f32 = 17.0;
@@ -102,7 +106,7 @@ pub const LIST_INDENT_MM: f32 = 5.0;
 /// Header: space between the title block and the fingerprint line.
 pub const HEADER_TITLE_GAP_MM: f32 = 1.0;
 /// Header: space between the header rule and the body.
-pub const HEADER_BODY_GAP_MM: f32 = 3.0;
+pub const HEADER_BODY_GAP_MM: f32 = 2.5;
 /// Thickness of the rule under the header.
 pub const HEADER_RULE_MM: f32 = 0.3;
 /// Thickness of thin lines (tables).
@@ -224,11 +228,13 @@ pub fn column_xs(avail: RectMm, cols: usize, cell_mm: f32) -> Vec<f32> {
     }
 }
 
-/// Module sizes to try, largest first, from [`MAX_MODULE_MM`] down to
-/// [`MIN_MODULE_MM`] in steps of [`MODULE_STEP_MM`].
+/// Module sizes to try, largest first: the whole multiples of
+/// [`MODULE_STEP_MM`] between [`MIN_MODULE_MM`] and [`MAX_MODULE_MM`]
+/// (0.931 mm down to 0.508 mm: 11 down to 6 pixels at 300 dpi).
 pub fn module_candidates() -> Vec<f32> {
-    let steps = ((MAX_MODULE_MM - MIN_MODULE_MM) / MODULE_STEP_MM).round() as usize;
-    (0..=steps).map(|i| (MAX_MODULE_MM - i as f32 * MODULE_STEP_MM).max(MIN_MODULE_MM)).collect()
+    let first = (MIN_MODULE_MM / MODULE_STEP_MM).ceil() as usize;
+    let last = (MAX_MODULE_MM / MODULE_STEP_MM).floor() as usize;
+    (first..=last).rev().map(|i| i as f32 * MODULE_STEP_MM).collect()
 }
 
 #[cfg(test)]
@@ -286,9 +292,9 @@ mod tests {
     #[test]
     fn module_candidates_span_the_range() {
         let c = module_candidates();
-        assert_eq!(c.len(), 51);
-        assert_eq!(c[0], MAX_MODULE_MM);
-        assert_eq!(c[50], MIN_MODULE_MM);
+        assert_eq!(c.len(), 6);
+        assert!((c[0] - 11.0 * 25.4 / 300.0).abs() < 1e-6 && c[0] <= MAX_MODULE_MM);
+        assert!((c[5] - 6.0 * 25.4 / 300.0).abs() < 1e-6 && c[5] >= MIN_MODULE_MM);
         assert!(c.windows(2).all(|w| w[0] > w[1]));
     }
 

@@ -1035,7 +1035,21 @@ fn code_draws(setter: &Setter, doc: &SheetDoc, frame: &Frame, grid: &Grid, modul
                 let w = code.symbol.width;
                 let offset = (modules - w) as f32 / 2.0 * m;
                 let side = w as f32 * m;
-                let symbol = RectMm::new(x + qz + offset, y + qz + offset, side, side);
+                // Symbols start on the 300 dpi pixel grid of the page, like
+                // their module size (see MODULE_STEP_MM); the shift is below
+                // a tenth of a millimetre, inside the cell's margin.
+                // Right (unless that leaves the printable area) and up (away
+                // from the caption).
+                // PDF coordinates grow from the bottom edge: a renderer's
+                // pixel rows are counted from there.
+                let page_h = super::geometry::paper_size_mm(doc.paper).1;
+                let floor = |v: f32| (v / MODULE_STEP_MM).floor() * MODULE_STEP_MM;
+                let right = |v: f32| {
+                    let up = (v / MODULE_STEP_MM).ceil() * MODULE_STEP_MM;
+                    if up + side + qz <= frame.area.right() + EPS { up } else { floor(v) }
+                };
+                let up = |v: f32| page_h - ((page_h - v) / MODULE_STEP_MM).ceil() * MODULE_STEP_MM;
+                let symbol = RectMm::new(right(x + qz + offset), up(y + qz + offset), side, side);
                 out.push((page, Draw::Code(CodeCell { code: next, index: code.index, symbol, module_mm: m })));
                 let seg = Seg { family: Style::Caption.family(), size_pt: CAPTION_PT, text: caption(doc, code.index) };
                 let cw = setter.segs_width(std::slice::from_ref(&seg));
@@ -1287,11 +1301,11 @@ mod tests {
 
     #[test]
     fn module_size_is_as_large_as_fits() {
-        // Two small codes: plenty of room for 1 mm modules.
+        // Two small codes: plenty of room for the largest modules.
         let d = doc(2, 20, Paper::A4);
         let l = lay(&d);
         check_invariants(&d, &l);
-        assert_eq!(l.module_mm, MAX_MODULE_MM);
+        assert_eq!(l.module_mm, module_candidates()[0]);
     }
 
     #[test]
