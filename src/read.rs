@@ -217,7 +217,13 @@ fn set_failure(set: &SetReport) -> String {
             k as usize - have,
             codes_list(&set.missing())
         ),
-        Outcome::Mismatch { tried } => format!(
+        Outcome::Mismatch { tried, conflicting } if !conflicting.is_empty() => format!(
+            "set {}: {} codes were read but no combination of {k} matches the checksum ({tried} tried). Codes with conflicting contents for the same code number were present (forged or misread): code(s) {}.\nhint: scan only the genuine sheet, on its own; if the codes of one sheet conflict, the sheet may have been tampered with.",
+            set.set.short_id(),
+            set.have(),
+            codes_list(conflicting)
+        ),
+        Outcome::Mismatch { tried, .. } => format!(
             "set {}: {} codes were read but no combination of {k} matches the checksum ({tried} tried): codes are misread or were altered.\nhint: rescan the sheet at a higher resolution; if it persists, the sheet may have been tampered with.",
             set.set.short_id(),
             set.have()
@@ -587,6 +593,10 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
                 }
                 t
             }
+            Outcome::Mismatch { conflicting, .. } if !conflicting.is_empty() => format!(
+                "  Checksum: MISMATCH: no combination of the codes read matches. Codes with conflicting contents for the same code number were present (forged or misread): code(s) {}.\n",
+                codes_list(conflicting)
+            ),
             Outcome::Mismatch { .. } => "  Checksum: MISMATCH: no combination of the codes read matches.\n".to_string(),
             _ => "  Checksum: not checked (not enough codes).\n".to_string(),
         });
