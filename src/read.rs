@@ -16,8 +16,8 @@ use paperseed::scan::{self, DetectOptions, Effort, Limits, Page};
 use paperseed::secret::{Secret, export, manifest};
 
 use crate::cli::{
-    EXIT_NOT_RESTORABLE, EffortArg, Failure, OutputFormat, RestoreArgs, ScanArgs, VerifyArgs, eprint_line, note,
-    print_stdout, write_atomic,
+    EXIT_NOT_RESTORABLE, EXIT_USAGE, EffortArg, Failure, OutputFormat, RestoreArgs, ScanArgs, VerifyArgs, eprint_line,
+    note, print_stdout, write_atomic,
 };
 
 /// Pages kept in memory for a harder second pass, in pixels (≈ 11 A4 pages at 300 dpi).
@@ -383,19 +383,30 @@ fn emit(
     failures: Vec<String>,
     quiet: bool,
 ) -> Result<(), Failure> {
-    if restored.len() > 1 && format != OutputFormat::Text {
+    // Several backups (say, a genuine sheet and one printed by someone
+    // else, scanned together): print and write nothing until one is chosen.
+    if restored.len() > 1 {
         let list: Vec<String> = restored
             .iter()
             .map(|e| {
                 format!(
-                    "{} ({:?}, {})",
+                    "  set {}: {:?}, fingerprint {}",
                     e.set_id.as_deref().unwrap_or("-"),
                     e.restored.backup.title,
                     e.restored.fingerprint
                 )
             })
             .collect();
-        return Err(anyhow!("{} backups were found: {}; choose one with --set", restored.len(), list.join("; ")).into());
+        let example = restored.iter().find_map(|e| e.set_id.as_deref().filter(|id| !id.starts_with("split")));
+        return Err(Failure {
+            code: EXIT_USAGE,
+            error: anyhow!(
+                "{} backups were found on these scans:\n{}\nnothing was printed or written: choose one with --set (its set id or fingerprint){}; check the fingerprint against the one noted when the sheet was printed.",
+                restored.len(),
+                list.join("\n"),
+                example.map(|id| format!(", e.g. --set {id}")).unwrap_or_default()
+            ),
+        });
     }
     let mut out = String::new();
     for (i, entry) in restored.iter().enumerate() {
