@@ -6,6 +6,12 @@
 //! than k shards are at hand and the first rebuild does not match (one shard
 //! damaged in a way its CRC missed, or a forged code), other k-subsets are
 //! tried, so one bad shard cannot poison the result.
+//!
+//! Anyone can print CRC-valid codes, so the search is bounded: combinations
+//! are enumerated over distinct indices first (indices read with a single
+//! content before those read with several), then over the variants of each
+//! chosen index, most-read first; every rebuild counts, and the total work
+//! (rebuilds weighted by k) is capped.
 
 use std::collections::BTreeMap;
 
@@ -13,8 +19,20 @@ use crate::format::text::{self, BYTES_PER_LINE, HEADER_BYTES, Layout, Lines, Par
 use crate::format::{self, Fingerprint, Frame, FrameError, PayloadKind, SetKey, envelope};
 use crate::shard;
 
-/// Most k-subsets tried before giving up on a set whose rebuilds never match.
-pub const MAX_SUBSETS: usize = 5000;
+/// Most rebuilds tried before giving up on a set whose rebuilds never match.
+pub const MAX_REBUILDS: usize = 5000;
+
+/// Most work spent on one set, in shards handled: each rebuild costs k
+/// (a Reed–Solomon rebuild of k = 200 costs far more than one of k = 3),
+/// and each new pattern of lost data codes, whose matrix must be inverted,
+/// [`inversion_cost`]. 5,000 rebuilds of k = 24.
+pub const MAX_WORK: usize = 120_000;
+
+/// Work charged for inverting the k×k matrix of a new pattern of lost
+/// data codes (~k³ operations; 488 at k = 200, none at k = 24).
+pub fn inversion_cost(k: usize) -> usize {
+    k * k * k / 16384
+}
 
 /// One code text read somewhere.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,8 +54,11 @@ pub struct Rejected {
 pub struct ShardSeen {
     /// Where it was read (duplicates count once).
     pub sources: Vec<String>,
-    /// Distinct contents read for this index (normally one).
+    /// Distinct contents read for this index (normally one), most-read
+    /// first (ties: first read first).
     pub variants: Vec<Vec<u8>>,
+    /// For each variant, the places where it was read.
+    pub variant_sources: Vec<Vec<String>>,
 }
 
 /// Result of rebuilding one set.
@@ -52,7 +73,13 @@ pub enum Outcome {
     /// Fewer than k distinct shards.
     NotEnough { have: usize },
     /// Enough shards, but no rebuild matches the checksum.
-    Mismatch { tried: usize },
+    Mismatch {
+        /// Rebuilds tried (every combination visited counts).
+        tried: usize,
+        /// Indices (0-based) read with more than one content (forged or
+        /// misread codes); empty if none.
+        conflicting: Vec<u8>,
+    },
 }
 
 /// One set of frames and what came of it.
@@ -100,6 +127,12 @@ impl SetReport {
         self.shards.len()
     }
 
+    /// Indices (0-based) read with more than one content: forged codes,
+    /// or misreads that passed their CRC.
+    pub fn conflicting(&self) -> Vec<u8> {
+        self.shards.iter().filter(|(_, s)| s.variants.len() > 1).map(|(&i, _)| i).collect()
+    }
+
     /// Indices (0-based) not read.
     pub fn missing(&self) -> Vec<u8> {
         (0..self.set.n).filter(|i| !self.shards.contains_key(i)).collect()
@@ -131,15 +164,30 @@ pub fn assemble_with_text<I: IntoIterator<Item = Sighting>>(sightings: I, texts:
             Ok(frame) => {
                 let seen = sets.entry(frame.set).or_default().entry(frame.index).or_default();
                 if !seen.sources.contains(&s.source) {
-                    seen.sources.push(s.source);
+                    seen.sources.push(s.source.clone());
                 }
-                if !seen.variants.contains(&frame.shard) {
-                    seen.variants.push(frame.shard);
+                let v = match seen.variants.iter().position(|v| *v == frame.shard) {
+                    Some(v) => v,
+                    None => {
+                        seen.variants.push(frame.shard);
+                        seen.variant_sources.push(Vec::new());
+                        seen.variants.len() - 1
+                    }
+                };
+                if !seen.variant_sources[v].contains(&s.source) {
+                    seen.variant_sources[v].push(s.source);
                 }
             }
             Err(FrameError::NotPaperseed) => report.foreign.push((s.source, s.text)),
             Err(error) => report.rejected.push(Rejected { source: s.source, error }),
         }
+    }
+    // Most-read variant first (stable: ties keep the order first read).
+    for seen in sets.values_mut().flat_map(|s| s.values_mut()) {
+        let mut pairs: Vec<(Vec<u8>, Vec<String>)> =
+            std::mem::take(&mut seen.variants).into_iter().zip(std::mem::take(&mut seen.variant_sources)).collect();
+        pairs.sort_by_key(|(_, src)| std::cmp::Reverse(src.len()));
+        (seen.variants, seen.variant_sources) = pairs.into_iter().unzip();
     }
     // Attach each text to its set: by its header line, else to the one set
     // of codes its lines fit, else by rebuilding it alone.
@@ -226,52 +274,14 @@ fn rebuild(set: SetKey, shards: BTreeMap<u8, ShardSeen>, text: Option<&TextGroup
     let outcome = if shards.len() < k {
         Outcome::NotEnough { have: shards.len() }
     } else {
-        let mut tried = 0;
-        let mut found = None;
-        // Combinations of k candidates with distinct indices, lexicographic;
-        // the first is "the first k indices read", the systematic fast path
-        // when all data codes are present.
-        let mut idx: Vec<usize> = (0..k).collect();
-        let m = candidates.len();
-        'search: loop {
-            let distinct = idx.windows(2).all(|w| candidates[w[0]].0 != candidates[w[1]].0);
-            if distinct {
-                tried += 1;
-                let mut present = vec![None; n];
-                for &c in &idx {
-                    present[candidates[c].0 as usize] = Some(candidates[c].1.clone());
-                }
-                if let Ok(carried) = shard::join(present, k, len)
-                    && let Some(content) = open(&set, &carried)
-                {
-                    found = Some((carried, content));
-                    break 'search;
-                }
-                if tried >= MAX_SUBSETS {
-                    break;
-                }
-            }
-            // Next combination.
-            let mut i = k;
-            loop {
-                if i == 0 {
-                    break 'search;
-                }
-                i -= 1;
-                if idx[i] < m - k + i {
-                    idx[i] += 1;
-                    for j in i + 1..k {
-                        idx[j] = idx[j - 1] + 1;
-                    }
-                    break;
-                }
-            }
-        }
-        match found {
-            Some((carried, payload)) => {
+        match search(&set, &shards) {
+            (Some((carried, payload)), _) => {
                 Outcome::Restored { bad_shards: bad_shards(&carried, &candidates, k, n), payload }
             }
-            None => Outcome::Mismatch { tried },
+            (None, tried) => Outcome::Mismatch {
+                tried,
+                conflicting: shards.iter().filter(|(_, s)| s.variants.len() > 1).map(|(&i, _)| i).collect(),
+            },
         }
     };
     let outcome = match text {
@@ -290,6 +300,83 @@ fn rebuild(set: SetKey, shards: BTreeMap<u8, ShardSeen>, text: Option<&TextGroup
         source: t.source.clone(),
     });
     SetReport { set, shards, outcome, text }
+}
+
+/// Search for a rebuild matching the checksum: k-combinations of distinct
+/// indices (those read with one content first, then by index, so the first
+/// is the systematic fast path on an intact sheet), and for each, the
+/// product of the chosen indices' variants, most-read first. Every rebuild
+/// counts against [`MAX_REBUILDS`] and [`MAX_WORK`]. Returns the carried
+/// bytes and content found, and the rebuilds tried.
+#[allow(clippy::type_complexity)]
+fn search(set: &SetKey, shards: &BTreeMap<u8, ShardSeen>) -> (Option<(Vec<u8>, Vec<u8>)>, usize) {
+    let (k, n, len) = (set.k as usize, set.n as usize, set.payload_len as usize);
+    let mut indices: Vec<(u8, &ShardSeen)> = shards.iter().map(|(&i, s)| (i, s)).collect();
+    indices.sort_by_key(|(i, s)| (s.variants.len() > 1, *i));
+    let m = indices.len();
+    let mut tried = 0;
+    let mut work = 0;
+    let Ok(mut joiner) = shard::Joiner::new(k, n, len) else { return (None, 0) };
+    if m < k {
+        return (None, 0);
+    }
+    let mut idx: Vec<usize> = (0..k).collect();
+    loop {
+        // The product of the variants of the chosen indices (odometer, the
+        // last position fastest; rank 0 = most read).
+        let mut rank = vec![0usize; k];
+        if idx.iter().filter(|&&c| (indices[c].0 as usize) < k).count() < k {
+            work += inversion_cost(k);
+        }
+        loop {
+            // The first rebuild is always tried.
+            if tried > 0 && (tried >= MAX_REBUILDS || work + k > MAX_WORK) {
+                return (None, tried);
+            }
+            tried += 1;
+            work += k;
+            let mut present = vec![None; n];
+            for (p, &c) in idx.iter().enumerate() {
+                let (i, seen) = indices[c];
+                present[i as usize] = Some(seen.variants[rank[p]].clone());
+            }
+            if let Ok(carried) = joiner.join(present)
+                && let Some(content) = open(set, &carried)
+            {
+                return (Some((carried, content)), tried);
+            }
+            let mut p = k;
+            loop {
+                if p == 0 {
+                    break;
+                }
+                p -= 1;
+                if rank[p] + 1 < indices[idx[p]].1.variants.len() {
+                    rank[p] += 1;
+                    break;
+                }
+                rank[p] = 0;
+            }
+            if rank.iter().all(|&r| r == 0) {
+                break;
+            }
+        }
+        // Next combination of indices.
+        let mut i = k;
+        loop {
+            if i == 0 {
+                return (None, tried);
+            }
+            i -= 1;
+            if idx[i] < m - k + i {
+                idx[i] += 1;
+                for j in i + 1..k {
+                    idx[j] = idx[j - 1] + 1;
+                }
+                break;
+            }
+        }
+    }
 }
 
 /// Shards read that disagree with the rebuilt carried bytes.
@@ -427,7 +514,99 @@ mod tests {
         assert_eq!(r.sets[0].outcome, Outcome::Restored { payload: payload.clone(), bad_shards: vec![0] });
         // With exactly k shards, one of them forged: refused, not wrong.
         let r = assemble([sight(&fs[0], "s"), sight(&fs[1], "s"), sight(&fs[2], "s")]);
-        assert_eq!(r.sets[0].outcome, Outcome::Mismatch { tried: 1 });
+        assert_eq!(r.sets[0].outcome, Outcome::Mismatch { tried: 1, conflicting: vec![] });
+    }
+
+    /// `count` CRC-valid forged variants of each frame (deterministic).
+    fn forgeries(fs: &[Frame], count: usize) -> Vec<Frame> {
+        let mut out = Vec::new();
+        for f in fs {
+            for v in 0..count {
+                let mut g = f.clone();
+                let at = v % g.shard.len();
+                g.shard[at] ^= 1 + v as u8;
+                g.shard[0] ^= 0x80;
+                out.push(g);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_genuine_sheet_among_many_forged_variants_restores_quickly() {
+        let payload: Vec<u8> = (0..120u8).collect();
+        let fs = frames(&payload, 3, 6);
+        let forged = forgeries(&fs, 8);
+        // Forged page read first, genuine sheet read twice (scan and photo):
+        // the most-read variants are the genuine ones, tried first.
+        let sightings = forged
+            .iter()
+            .map(|f| sight(f, "evil.pdf"))
+            .chain(fs.iter().map(|f| sight(f, "scan.pdf")))
+            .chain(fs.iter().map(|f| sight(f, "photo.jpg")));
+        let r = assemble(sightings);
+        assert_eq!(r.sets.len(), 1);
+        let bad: Vec<u8> = (0..6).collect();
+        assert_eq!(r.sets[0].outcome, Outcome::Restored { payload: payload.clone(), bad_shards: bad.clone() });
+        assert_eq!(r.sets[0].conflicting(), bad);
+        assert_eq!(search(&r.sets[0].set, &r.sets[0].shards).1, 1);
+        // Genuine sheet read once, after the forgeries (every variant read
+        // once): still restored, within a bounded number of rebuilds.
+        let r = assemble(forged.iter().map(|f| sight(f, "evil.pdf")).chain(fs.iter().map(|f| sight(f, "scan.pdf"))));
+        assert_eq!(r.sets[0].outcome, Outcome::Restored { payload: payload.clone(), bad_shards: bad });
+        let tried = search(&r.sets[0].set, &r.sets[0].shards).1;
+        eprintln!("genuine read once, after 8 forgeries per code: restored at rebuild {tried}");
+        assert!(tried <= 9 * 9 * 9, "{tried} rebuilds");
+    }
+
+    #[test]
+    fn many_forged_variants_give_up_after_the_cap() {
+        // 48 forged codes, k = 24, two variants per index: 2^24 products
+        // of the first 24 indices alone, without the cap.
+        let payload: Vec<u8> = (0..=255u8).cycle().take(24 * 40).collect();
+        let fs = frames(&payload, 24, 48);
+        let forged = forgeries(&fs[24..], 2); // parity codes: every rebuild is Reed–Solomon work
+        assert_eq!(forged.len(), 48);
+        let start = std::time::Instant::now();
+        let r = assemble(forged.iter().map(|f| sight(f, "evil.pdf")));
+        let Outcome::Mismatch { tried, conflicting } = &r.sets[0].outcome else { panic!("{:?}", r.sets[0].outcome) };
+        assert_eq!(*tried, (MAX_WORK - inversion_cost(24)) / 24);
+        assert_eq!(conflicting, &(24..48).collect::<Vec<u8>>());
+        eprintln!("gave up after {tried} rebuilds in {:?}", start.elapsed());
+        // A large k spends its budget on fewer rebuilds.
+        let fs = frames(&payload, 200, 255);
+        let forged = forgeries(&fs[..200], 2);
+        let r = assemble(forged.iter().map(|f| sight(f, "evil.pdf")));
+        let Outcome::Mismatch { tried, .. } = &r.sets[0].outcome else { panic!() };
+        assert_eq!(*tried, MAX_WORK / 200);
+        let forged = forgeries(&fs[55..], 2);
+        let start = std::time::Instant::now();
+        let r = assemble(forged.iter().map(|f| sight(f, "evil.pdf")));
+        let Outcome::Mismatch { tried, .. } = &r.sets[0].outcome else { panic!() };
+        assert_eq!(*tried, (MAX_WORK - inversion_cost(200)) / 200);
+        eprintln!("k = 200, same lost codes: gave up after {tried} rebuilds in {:?}", start.elapsed());
+        // All 255 codes forged, one variant each: every combination of
+        // indices loses other data codes (a new matrix to invert each time).
+        let mut forged = forgeries(&fs, 1);
+        forged.truncate(255);
+        let start = std::time::Instant::now();
+        let r = assemble(forged.iter().map(|f| sight(f, "evil.pdf")));
+        let Outcome::Mismatch { tried, conflicting } = &r.sets[0].outcome else { panic!() };
+        assert!(conflicting.is_empty());
+        assert!(*tried <= MAX_WORK / (200 + inversion_cost(200)) + 1, "{tried}");
+        eprintln!("k = 200, all forged: gave up after {tried} rebuilds in {:?}", start.elapsed());
+    }
+
+    #[test]
+    fn unambiguous_indices_are_tried_before_conflicting_ones() {
+        // Data codes forged twice each, parity codes genuine and alone:
+        // the parity codes rebuild the payload on the first try.
+        let payload: Vec<u8> = (0..=255u8).cycle().take(24 * 10).collect();
+        let fs = frames(&payload, 24, 48);
+        let forged = forgeries(&fs[..24], 2);
+        let r = assemble(forged.iter().chain(&fs[24..]).map(|f| sight(f, "x")));
+        assert!(matches!(r.sets[0].outcome, Outcome::Restored { .. }), "{:?}", r.sets[0].outcome);
+        assert_eq!(search(&r.sets[0].set, &r.sets[0].shards).1, 1);
     }
 
     proptest! {

@@ -16,8 +16,8 @@ use paperseed::scan::{self, DetectOptions, Effort, Limits, Page};
 use paperseed::secret::{Secret, export, manifest};
 
 use crate::cli::{
-    EXIT_NOT_RESTORABLE, EffortArg, Failure, OutputFormat, RestoreArgs, ScanArgs, VerifyArgs, eprint_line, note,
-    print_stdout, write_atomic,
+    EXIT_NOT_RESTORABLE, EXIT_USAGE, EffortArg, Failure, OutputFormat, RestoreArgs, ScanArgs, VerifyArgs, eprint_line,
+    note, print_stdout, write_atomic,
 };
 
 /// Pages kept in memory for a harder second pass, in pixels (≈ 11 A4 pages at 300 dpi).
@@ -217,7 +217,13 @@ fn set_failure(set: &SetReport) -> String {
             k as usize - have,
             codes_list(&set.missing())
         ),
-        Outcome::Mismatch { tried } => format!(
+        Outcome::Mismatch { tried, conflicting } if !conflicting.is_empty() => format!(
+            "set {}: {} codes were read but no combination of {k} matches the checksum ({tried} tried). Codes with conflicting contents for the same code number were present (forged or misread): code(s) {}.\nhint: scan only the genuine sheet, on its own; if the codes of one sheet conflict, the sheet may have been tampered with.",
+            set.set.short_id(),
+            set.have(),
+            codes_list(conflicting)
+        ),
+        Outcome::Mismatch { tried, .. } => format!(
             "set {}: {} codes were read but no combination of {k} matches the checksum ({tried} tried): codes are misread or were altered.\nhint: rescan the sheet at a higher resolution; if it persists, the sheet may have been tampered with.",
             set.set.short_id(),
             set.have()
@@ -377,19 +383,30 @@ fn emit(
     failures: Vec<String>,
     quiet: bool,
 ) -> Result<(), Failure> {
-    if restored.len() > 1 && format != OutputFormat::Text {
+    // Several backups (say, a genuine sheet and one printed by someone
+    // else, scanned together): print and write nothing until one is chosen.
+    if restored.len() > 1 {
         let list: Vec<String> = restored
             .iter()
             .map(|e| {
                 format!(
-                    "{} ({:?}, {})",
+                    "  set {}: {:?}, fingerprint {}",
                     e.set_id.as_deref().unwrap_or("-"),
                     e.restored.backup.title,
                     e.restored.fingerprint
                 )
             })
             .collect();
-        return Err(anyhow!("{} backups were found: {}; choose one with --set", restored.len(), list.join("; ")).into());
+        let example = restored.iter().find_map(|e| e.set_id.as_deref().filter(|id| !id.starts_with("split")));
+        return Err(Failure {
+            code: EXIT_USAGE,
+            error: anyhow!(
+                "{} backups were found on these scans:\n{}\nnothing was printed or written: choose one with --set (its set id or fingerprint){}; check the fingerprint against the one noted when the sheet was printed.",
+                restored.len(),
+                list.join("\n"),
+                example.map(|id| format!(", e.g. --set {id}")).unwrap_or_default()
+            ),
+        });
     }
     let mut out = String::new();
     for (i, entry) in restored.iter().enumerate() {
@@ -587,6 +604,10 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
                 }
                 t
             }
+            Outcome::Mismatch { conflicting, .. } if !conflicting.is_empty() => format!(
+                "  Checksum: MISMATCH: no combination of the codes read matches. Codes with conflicting contents for the same code number were present (forged or misread): code(s) {}.\n",
+                codes_list(conflicting)
+            ),
             Outcome::Mismatch { .. } => "  Checksum: MISMATCH: no combination of the codes read matches.\n".to_string(),
             _ => "  Checksum: not checked (not enough codes).\n".to_string(),
         });

@@ -50,24 +50,51 @@ pub fn split(payload: &[u8], k: usize, n: usize) -> Result<Vec<Vec<u8>>, ShardEr
 
 /// Rebuild the payload of `payload_len` bytes from the shards present
 /// (`None` = lost). `shards.len()` must be `n`.
-pub fn join(mut shards: Vec<Option<Vec<u8>>>, k: usize, payload_len: usize) -> Result<Vec<u8>, ShardError> {
-    let n = shards.len();
-    check(k, n)?;
-    let have = shards.iter().filter(|s| s.is_some()).count();
-    if have < k {
-        return Err(ShardError::NotEnough { have, k, n });
+pub fn join(shards: Vec<Option<Vec<u8>>>, k: usize, payload_len: usize) -> Result<Vec<u8>, ShardError> {
+    Joiner::new(k, shards.len(), payload_len)?.join(shards)
+}
+
+/// Rebuilds many combinations of shards of one set: the Reed–Solomon codec
+/// (and its cache of inverted matrices, one per pattern of lost shards) is
+/// built once, not per rebuild.
+pub struct Joiner {
+    k: usize,
+    n: usize,
+    payload_len: usize,
+    rs: Option<ReedSolomon>,
+}
+
+impl Joiner {
+    pub fn new(k: usize, n: usize, payload_len: usize) -> Result<Self, ShardError> {
+        check(k, n)?;
+        Ok(Joiner { k, n, payload_len, rs: None })
     }
-    let len = shard_len(payload_len, k);
-    if shards.iter().flatten().any(|s| s.len() != len) {
-        return Err(ShardError::Lengths);
+
+    /// As [`join`]; `shards.len()` must be `n`.
+    pub fn join(&mut self, mut shards: Vec<Option<Vec<u8>>>) -> Result<Vec<u8>, ShardError> {
+        let (k, n) = (self.k, self.n);
+        if shards.len() != n {
+            return Err(ShardError::Counts { k, n: shards.len() });
+        }
+        let have = shards.iter().filter(|s| s.is_some()).count();
+        if have < k {
+            return Err(ShardError::NotEnough { have, k, n });
+        }
+        let len = shard_len(self.payload_len, k);
+        if shards.iter().flatten().any(|s| s.len() != len) {
+            return Err(ShardError::Lengths);
+        }
+        if shards[..k].iter().any(|s| s.is_none()) {
+            if self.rs.is_none() {
+                self.rs = Some(ReedSolomon::new(k, n - k).map_err(|_| ShardError::Counts { k, n })?);
+            }
+            let rs = self.rs.as_ref().expect("built above");
+            rs.reconstruct_data(&mut shards).map_err(|_| ShardError::NotEnough { have, k, n })?;
+        }
+        let mut payload: Vec<u8> = shards.into_iter().take(k).flat_map(|s| s.unwrap_or_default()).collect();
+        payload.truncate(self.payload_len);
+        Ok(payload)
     }
-    if shards[..k].iter().any(|s| s.is_none()) {
-        let rs = ReedSolomon::new(k, n - k).map_err(|_| ShardError::Counts { k, n })?;
-        rs.reconstruct_data(&mut shards).map_err(|_| ShardError::NotEnough { have, k, n })?;
-    }
-    let mut payload: Vec<u8> = shards.into_iter().take(k).flat_map(|s| s.unwrap_or_default()).collect();
-    payload.truncate(payload_len);
-    Ok(payload)
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ pub enum PayloadError {
     Schema(String),
     #[error(transparent)]
     Compact(#[from] super::compact::CompactError),
+    #[error("the payload is not in its one canonical form ({0})")]
+    NotCanonical(String),
 }
 
 fn text(s: &str) -> Value {
@@ -197,6 +199,22 @@ pub fn decode_v1(bytes: &[u8]) -> Result<Backup, PayloadError> {
     };
     let backup = Backup { title, secrets };
     backup.validate().map_err(|e| PayloadError::Schema(e.to_string()))?;
+    // One backup, one payload: decode → encode must give the same bytes
+    // (no unknown keys dropped), and a seed phrase is written as paperseed
+    // writes it (lower case, single spaces).
+    for (i, s) in backup.secrets.iter().enumerate() {
+        if let Secret::Mnemonic { words, .. } = s
+            && crate::secret::mnemonic::normalize(words).as_deref() != Ok(words.as_str())
+        {
+            return Err(PayloadError::NotCanonical(format!(
+                "secret {}: the seed phrase is not in lower case with single spaces",
+                i + 1
+            )));
+        }
+    }
+    if encode(&backup) != bytes {
+        return Err(PayloadError::NotCanonical("it decodes, but re-encodes to other bytes".into()));
+    }
     Ok(backup)
 }
 
@@ -255,5 +273,75 @@ mod tests {
             ("secrets", Value::Array(vec![Value::map([("type", text("passkey")), ("label", text("x"))])])),
         ]);
         assert_eq!(decode(&v.encode()), Err(PayloadError::UnknownType(1, "passkey".into())));
+    }
+
+    fn note_payload(extra: Option<(&'static str, Value)>, words: Option<&str>) -> Vec<u8> {
+        let mut secret = vec![("type", text("note")), ("label", text("n")), ("text", text("hi"))];
+        if let Some(w) = words {
+            secret = vec![("type", text("mnemonic")), ("label", text("m")), ("words", text(w))];
+        }
+        let mut root = vec![("v", Value::Uint(1)), ("title", text("T")), ("secrets", Value::Array(vec![]))];
+        root[2].1 = Value::Array(vec![Value::map(secret)]);
+        if let Some(e) = extra {
+            root.push(e);
+        }
+        Value::map(root).encode()
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_not_dropped() {
+        assert!(decode(&note_payload(None, None)).is_ok());
+        let bytes = note_payload(Some(("extra", Value::Uint(7))), None);
+        let err = decode(&bytes).unwrap_err();
+        assert!(matches!(err, PayloadError::NotCanonical(_)), "{err:?}");
+        assert!(err.to_string().contains("not in its one canonical form"), "{err}");
+        // An unknown key inside a secret too.
+        let v = Value::map([
+            ("v", Value::Uint(1)),
+            ("title", text("T")),
+            (
+                "secrets",
+                Value::Array(vec![Value::map([
+                    ("type", text("note")),
+                    ("label", text("n")),
+                    ("text", text("hi")),
+                    ("color", text("red")),
+                ])]),
+            ),
+        ]);
+        assert!(matches!(decode(&v.encode()), Err(PayloadError::NotCanonical(_))));
+    }
+
+    #[test]
+    fn a_seed_phrase_not_in_lower_case_is_rejected() {
+        let words = "legal winner thank year wave sausage worth useful legal winner thank yellow";
+        assert!(decode(&note_payload(None, Some(words))).is_ok());
+        for bad in [
+            "Legal winner thank year wave sausage worth useful legal winner thank yellow".to_string(),
+            words.to_uppercase(),
+            words.replace("thank ", "thank  "),
+        ] {
+            let err = decode(&note_payload(None, Some(&bad))).unwrap_err();
+            assert!(matches!(err, PayloadError::NotCanonical(_)), "{bad}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn every_v1_vector_payload_is_accepted() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let Some(hex) = v["payload_hex"].as_str() else { continue };
+                let bytes: Vec<u8> =
+                    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+                let backup = decode_v1(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                assert_eq!(encode(&backup), bytes);
+                seen += 1;
+            }
+        }
+        assert!(seen >= 3, "{seen}");
     }
 }

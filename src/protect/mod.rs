@@ -50,9 +50,11 @@ pub enum ProtectError {
     UnknownAgeVersion,
     #[error("the age file is encrypted to a key, not to a passphrase")]
     NotPassphrase,
-    #[error("the age file asks for scrypt work factor {required}; at most {max} is accepted")]
+    #[error(
+        "the sheet asks for an scrypt work factor of 2^{required}; paperseed writes at most 2^{max} — refusing, it may be forged"
+    )]
     WorkFactor { required: u8, max: u8 },
-    #[error("the scrypt work factor {0} is out of range (1..=30)")]
+    #[error("the scrypt work factor {0} is out of range (1..=20)")]
     BadWorkFactor(u8),
     #[error("the data is {len} bytes; at most {max} are allowed")]
     TooLarge { len: usize, max: usize },

@@ -7,9 +7,9 @@
 //! recipient, and `age -d` turns them back into the CBOR payload. The
 //! passphrase itself is never printed or stored.
 //!
-//! Decryption is bounded: at most [`MAX_WORK_FACTOR`] for scrypt (what the
-//! reference `age` accepts) and at most [`super::MAX_PAYLOAD`] bytes of
-//! plaintext, because the input comes from untrusted scans.
+//! Decryption is bounded: at most [`MAX_WORK_FACTOR`] for scrypt (the most
+//! paperseed writes) and at most [`super::MAX_PAYLOAD`] bytes of plaintext,
+//! because the input comes from untrusted scans.
 
 use std::io::{Read, Write};
 
@@ -23,9 +23,11 @@ pub const AGE_MAGIC: &[u8] = b"age-encryption.org/v1\n";
 /// Any age file, of any version, starts with this.
 const AGE_PREFIX: &[u8] = b"age-encryption.org/";
 
-/// Largest scrypt work factor (log2 N) accepted when decrypting: the reference
-/// `age` tool's limit (N = 2^22 needs 4 GiB of memory).
-pub const MAX_WORK_FACTOR: u8 = 22;
+/// Largest scrypt work factor (log2 N) accepted when decrypting, and when
+/// encrypting: the most paperseed writes ([`DEFAULT_MAX_WORK_FACTOR`]). A
+/// sheet asking for more (the reference `age` accepts 22: 4 GiB of memory,
+/// seconds before "wrong passphrase") is refused before any work, as forged.
+pub const MAX_WORK_FACTOR: u8 = DEFAULT_MAX_WORK_FACTOR;
 
 /// Work factor used when the caller gives none and the machine is fast:
 /// age's default is "about one second on this machine", which we cap so that a
@@ -53,7 +55,7 @@ pub fn encrypt(payload: &[u8], passphrase: &SecretString, work_factor: Option<u8
     }
     let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
     match work_factor {
-        Some(w) if !(1..=30).contains(&w) => return Err(ProtectError::BadWorkFactor(w)),
+        Some(w) if !(1..=MAX_WORK_FACTOR).contains(&w) => return Err(ProtectError::BadWorkFactor(w)),
         Some(w) => recipient.set_work_factor(w),
         None => {
             // age picks its default inside `Recipient::new`; we cannot read it
@@ -182,6 +184,28 @@ mod tests {
         match decrypt(&bytes, &pw("a")) {
             Err(ProtectError::WorkFactor { required: 25, max: MAX_WORK_FACTOR }) => {}
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn work_factor_above_what_paperseed_writes_refused_quickly() {
+        assert_eq!(MAX_WORK_FACTOR, 20);
+        assert!(matches!(encrypt(b"x", &pw("a"), Some(21)), Err(ProtectError::BadWorkFactor(21))));
+        let enc = encrypt(b"x", &pw("a"), Some(10)).unwrap();
+        let at = enc.windows(4).position(|w| w == b" 10\n").unwrap();
+        for (wf, text) in [(21u8, b"21"), (22, b"22")] {
+            let mut bytes = enc.clone();
+            bytes[at + 1..at + 3].copy_from_slice(text);
+            let start = std::time::Instant::now();
+            let err = decrypt(&bytes, &pw("a")).unwrap_err();
+            assert!(start.elapsed() < std::time::Duration::from_millis(500), "{:?}", start.elapsed());
+            assert!(matches!(err, ProtectError::WorkFactor { required, max: 20 } if required == wf), "{err:?}");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "the sheet asks for an scrypt work factor of 2^{wf}; paperseed writes at most 2^20 — refusing, it may be forged"
+                )
+            );
         }
     }
 
