@@ -592,6 +592,10 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
         }
         let margin = if readable >= k {
             format!("{readable} of {n} codes readable, {k} needed: {} more may be lost", readable - k)
+        } else if checksum_ok {
+            format!(
+                "{readable} of {n} codes readable, {k} needed: the data was rebuilt only with the help of the recovery text; reprint this sheet"
+            )
         } else {
             format!("{readable} of {n} codes readable, {k} needed: {} more must be read to restore", k - readable)
         };

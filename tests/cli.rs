@@ -209,6 +209,13 @@ fn the_recovery_text_makes_up_for_lost_codes() {
         .success()
         .stdout(predicate::str::contains("legal").and(predicate::str::contains("yellow")))
         .stderr(predicate::str::contains("Reading the recovery text"));
+    // verify says so, instead of asking for codes that are not needed.
+    bin()
+        .arg("verify")
+        .arg(&png)
+        .assert()
+        .stdout(predicate::str::contains("rebuilt only with the help of the recovery text"))
+        .stdout(predicate::str::contains("more must be read").not());
 }
 
 #[test]
