@@ -238,8 +238,8 @@ fn render_sheet(
             })
             .collect()
     });
-    /// The best layout so far: its rank, sheet, frames, plan, and (code pages, data page).
-    type Candidate = ((bool, usize, i64, usize), SheetDoc, Vec<Frame>, plan::Plan, (usize, usize));
+    /// The best layout so far: its rank, sheet, frames, plan and layout.
+    type Candidate = ((bool, usize, i64, usize), SheetDoc, Vec<Frame>, plan::Plan, sheet::Layout);
     let mut best: Option<Candidate> = None;
     for plan in plan::candidates(carried.len(), opts.redundancy, opts.ecc, EXTRA_SPLITS_TRIED)? {
         let frames = frames_of(kind, carried, &plan)?;
@@ -273,11 +273,11 @@ fn render_sheet(
         let spread = layout.data_page > 0 || layout.code_pages > 1;
         let key = (spread, layout.pages.len(), -((layout.module_mm * 100.0).round() as i64), plan.n);
         if best.as_ref().is_none_or(|(k, ..)| key < *k) {
-            best = Some((key, doc, frames, plan, (layout.code_pages, layout.data_page)));
+            best = Some((key, doc, frames, plan, layout));
         }
     }
-    let (_, doc, frames, plan, (code_pages, data_page)) = best.expect("plan::candidates returns at least one plan");
-    let (pdf, pages) = sheet::render_blocks_counted(&doc, &sheet_blocks(&doc, opts))?;
+    let (_, doc, frames, plan, layout) = best.expect("plan::candidates returns at least one plan");
+    let pdf = sheet::draw_layout(&doc, &layout)?;
     let recovery_lines = match &doc.recovery {
         sheet::Recovery::Lines(l) => l.clone(),
         _ => Vec::new(),
@@ -289,9 +289,9 @@ fn render_sheet(
         payload_len: carried.len(),
         frames: frames.iter().map(Frame::to_text).collect(),
         recovery_lines,
-        pages,
-        code_pages,
-        data_page,
+        pages: layout.pages.len(),
+        code_pages: layout.code_pages,
+        data_page: layout.data_page,
     })
 }
 

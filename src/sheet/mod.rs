@@ -67,12 +67,10 @@ pub fn render_blocks(doc: &SheetDoc, blocks: &[Block]) -> Result<Vec<u8>, SheetE
     pdf::draw(doc, &fonts, &layout)
 }
 
-/// Render the sheet with a custom text flow; also returns the page count.
-pub fn render_blocks_counted(doc: &SheetDoc, blocks: &[Block]) -> Result<(Vec<u8>, usize), SheetError> {
+/// Draw a sheet already laid out with [`layout_sheet`].
+pub fn draw_layout(doc: &SheetDoc, layout: &Layout) -> Result<Vec<u8>, SheetError> {
     let fonts = fonts::Fonts::new(doc.extra_font.as_deref())?;
-    let layout = layout::layout(doc, blocks, &fonts)?;
-    let pages = layout.pages.len();
-    Ok((pdf::draw(doc, &fonts, &layout)?, pages))
+    pdf::draw(doc, &fonts, layout)
 }
 
 /// Lay the sheet out without drawing it.
