@@ -50,7 +50,7 @@ use paperseed::{EncodeOptions, encode, secret};
 
 const SAMPLES: &[&str] = &["exchange", "bip39", "keyfile"];
 const DATE: &str = "2026-01-02";
-/// Pixels the binary keeps for its Thorough second pass (src/read.rs).
+/// Pixels the binary keeps for its Thorough second pass (src/bin/paperseed/scan.rs).
 const KEEP_PIXELS: u64 = 100_000_000;
 
 type Pt = (f32, f32);

@@ -7,8 +7,9 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use paperseed::restore::{self, TextRead};
 
-use crate::cli::{Failure, eprint_line, note};
-use crate::read::Scanned;
+use crate::exit::Failure;
+use crate::output::{eprint_line, note};
+use crate::scan::Scanned;
 
 /// Where typed lines come from, as reports name it.
 const PLACE: &str = "typed lines";

@@ -1,10 +1,27 @@
-//! The `paperseed` binary: parse arguments, run, map errors to exit codes.
+//! The `paperseed` binary: parse arguments, run the command, map errors to
+//! exit codes. The work itself is the library's; this folder holds one file
+//! per command (`encode`, `restore`, `verify`, `import`) and what they share:
+//!
+//! - `args` — the command line (clap derive) and `--help` examples;
+//! - `exit` — exit statuses and the `Failure` every command returns;
+//! - `output` — messages, stdout, atomic file writes;
+//! - `passphrase` — prompts and passphrase files;
+//! - `scan` — loading scans with progress, for `restore` and `verify`;
+//! - `typing` — `restore --type`;
+//! - `quick`, `exports` — encode's quick flags, restore's extra outputs.
 
-mod accounts;
-mod cli;
-mod locks;
-mod read;
+mod args;
+mod encode;
+mod exit;
+mod exports;
+mod import;
+mod output;
+mod passphrase;
+mod quick;
+mod restore;
+mod scan;
 mod typing;
+mod verify;
 
 use std::ffi::OsString;
 
@@ -13,17 +30,27 @@ use clap::Parser;
 fn main() {
     quiet_dependency_panics();
     let args: Vec<OsString> = std::env::args_os().collect();
-    let cli = match cli::Cli::try_parse_from(&args) {
+    let cli = match args::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => usage_error(e, &args),
     };
-    if let Err(failure) = cli::run(cli) {
+    if let Err(failure) = run(cli) {
         if failure.is_broken_pipe() {
             // The reader of stdout went away (`| head`): nothing to report.
             std::process::exit(0);
         }
-        cli::eprint_line(&format!("paperseed: {:#}", failure.error));
+        output::eprint_line(&format!("paperseed: {:#}", failure.error));
         std::process::exit(failure.code);
+    }
+}
+
+/// Run the parsed command line.
+fn run(cli: args::Cli) -> Result<(), exit::Failure> {
+    match cli.command {
+        args::Command::Encode(a) => encode::encode(a, cli.quiet),
+        args::Command::Restore(a) => restore::restore(a, cli.quiet),
+        args::Command::Verify(a) => verify::verify(a, cli.quiet),
+        args::Command::Import(a) => import::import(a, cli.quiet),
     }
 }
 
@@ -85,13 +112,13 @@ fn usage_error(e: clap::Error, args: &[OsString]) -> ! {
         .filter(|a| !overlaps(a))
         .map(|a| format!(" ({a})"))
         .unwrap_or_default();
-    cli::eprint_line(&format!(
+    output::eprint_line(&format!(
         "error: a command-line argument was not understood{option}; it is not shown here, since it may be a secret.\n\
          --passphrase takes no value: the passphrase is asked for without echo, or read with --passphrase-file FILE.\n\
          --mnemonic and --codes take a FILE (or - for stdin), never the secret itself.\n\n\
          For more information, try '--help'."
     ));
-    std::process::exit(cli::EXIT_USAGE);
+    std::process::exit(exit::EXIT_USAGE);
 }
 
 /// The QR decoder and PDF renderer can panic on hostile input; the library
@@ -122,7 +149,7 @@ mod tests {
     #[test]
     fn own_code_is_told_from_dependencies() {
         assert!(is_own_code("src/scan/load.rs"));
-        assert!(is_own_code("src/main.rs"));
+        assert!(is_own_code("src/bin/paperseed/main.rs"));
         assert!(is_own_code(file!()));
         assert!(!is_own_code("/root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/rxing-0.9.0/src/lib.rs"));
         assert!(!is_own_code("/opt/cargo-home/registry/src/x/hayro-0.9.0/src/lib.rs"));

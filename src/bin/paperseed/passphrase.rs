@@ -1,0 +1,112 @@
+//! Passphrases: asked for without echo (never from argv or the
+//! environment), or read from a file; new ones are asked twice and must be
+//! long enough; an encrypted payload is opened with one.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use anyhow::{Context, anyhow};
+use zeroize::{Zeroize, Zeroizing};
+
+use paperseed::protect::{self, ExposeSecret, ProtectError, SecretString};
+
+use crate::exit::{EXIT_NOT_RESTORABLE, Failure};
+
+/// The first line of a file (or stdin for `-`), without its line ending.
+pub fn passphrase_from_file(path: &Path) -> Result<SecretString, Failure> {
+    let mut text = String::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(64 * 1024)
+            .read_to_string(&mut text)
+            .context("cannot read the passphrase from stdin")?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(64 * 1024).read_to_string(&mut text))
+            .with_context(|| format!("cannot read the passphrase file {}", path.display()))?;
+    }
+    let line = text.lines().next().unwrap_or("").to_string();
+    text.zeroize();
+    if line.is_empty() {
+        return Err(anyhow!("the passphrase file {} is empty", path.display()).into());
+    }
+    Ok(SecretString::from(line))
+}
+
+fn prompt(message: &str) -> Result<String, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(anyhow!(
+            "a passphrase is needed but there is no terminal to ask it in; use --passphrase-file FILE (or - for stdin)"
+        )
+        .into());
+    }
+    Ok(rpassword::prompt_password(message).context("cannot read the passphrase")?)
+}
+
+/// Ask for a new passphrase twice.
+pub fn new_passphrase() -> Result<SecretString, Failure> {
+    let mut first = prompt("New passphrase (not shown; it is not printed on the sheet): ")?;
+    let mut second = prompt("The same passphrase again: ")?;
+    let same = first == second;
+    second.zeroize();
+    if !same {
+        first.zeroize();
+        return Err(anyhow!("the two passphrases differ; nothing was written").into());
+    }
+    long_enough(SecretString::from(first))
+}
+
+/// Shortest passphrase accepted for a new sheet, typed or read from a file.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Refuse a new passphrase shorter than [`MIN_PASSPHRASE_CHARS`] (existing
+/// sheets are opened whatever the length).
+pub fn long_enough(pass: SecretString) -> Result<SecretString, Failure> {
+    if pass.expose_secret().chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(anyhow!(
+            "the passphrase is shorter than {MIN_PASSPHRASE_CHARS} characters; choose a longer one (several words); nothing was written"
+        )
+        .into());
+    }
+    Ok(pass)
+}
+
+/// Asks for (or reads) the passphrase of an encrypted sheet once per run.
+pub struct PassphraseSource<'a> {
+    pub file: Option<&'a Path>,
+    cached: Option<SecretString>,
+}
+
+impl<'a> PassphraseSource<'a> {
+    pub fn new(file: Option<&'a Path>) -> Self {
+        PassphraseSource { file, cached: None }
+    }
+
+    fn get(&mut self) -> Result<SecretString, Failure> {
+        if let Some(p) = &self.cached {
+            return Ok(SecretString::from(p.expose_secret().to_string()));
+        }
+        let p = match self.file {
+            Some(f) => passphrase_from_file(f)?,
+            None => SecretString::from(prompt("Passphrase of the sheet: ")?),
+        };
+        self.cached = Some(SecretString::from(p.expose_secret().to_string()));
+        Ok(p)
+    }
+
+    /// Decrypt an age payload into the sheet payload bytes.
+    pub fn decrypt(&mut self, age: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failure> {
+        let pass = self.get()?;
+        match protect::passphrase::decrypt(age, &pass) {
+            Ok(plain) => Ok(plain),
+            Err(ProtectError::WrongPassphrase) => Err(Failure {
+                code: EXIT_NOT_RESTORABLE,
+                error: anyhow!(
+                    "wrong passphrase: the sheet's codes are intact, but this passphrase does not open them; nothing was written"
+                ),
+            }),
+            Err(e) => Err(Failure { code: EXIT_NOT_RESTORABLE, error: anyhow!("cannot decrypt: {e}") }),
+        }
+    }
+}
