@@ -5,31 +5,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
-use paperseed::format::Frame;
-use paperseed::restore::Located;
 use paperseed::secret::{Backup, OtpKind, Secret, otp, seedqr, termqr};
 use paperseed::sheet::{Paper, Symbol, gallery};
 
 use crate::args::RestoreArgs;
 use crate::exit::Failure;
 use crate::output::{note, write_atomic};
-
-/// SeedQR codes among the codes read that are not paperseed's.
-pub fn seedqr_backup(found: &[Located]) -> Option<Backup> {
-    let mut secrets: Vec<Secret> = Vec::new();
-    for code in found {
-        if Frame::parse(&code.text).is_ok() {
-            continue;
-        }
-        let words = seedqr::words_from_payload(&code.bytes).or_else(|| seedqr::words_from_decoded_text(&code.text));
-        if let Some((kind, words)) = words
-            && !secrets.iter().any(|s| matches!(s, Secret::Mnemonic { words: w, .. } if *w == words))
-        {
-            secrets.push(Secret::Mnemonic { label: format!("{kind:?} SeedQR at {}", code.place), words });
-        }
-    }
-    (!secrets.is_empty()).then(|| Backup { title: "SeedQR".into(), secrets })
-}
 
 /// What `--qr` and `--totp-now` add after the secrets.
 pub fn extras_text(backups: &[&Backup], args: &RestoreArgs) -> Result<String, Failure> {

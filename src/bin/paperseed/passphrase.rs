@@ -6,11 +6,12 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use anyhow::{Context, anyhow};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
 
-use paperseed::protect::{self, ExposeSecret, ProtectError, SecretString};
+use paperseed::protect::{ExposeSecret, SecretString};
+use paperseed::restore::{Unlock, UnlockError};
 
-use crate::exit::{EXIT_NOT_RESTORABLE, Failure};
+use crate::exit::{EXIT_NOT_RESTORABLE, EXIT_USAGE, Failure};
 
 /// The first line of a file (or stdin for `-`), without its line ending.
 pub fn passphrase_from_file(path: &Path) -> Result<SecretString, Failure> {
@@ -72,7 +73,8 @@ pub fn long_enough(pass: SecretString) -> Result<SecretString, Failure> {
     Ok(pass)
 }
 
-/// Asks for (or reads) the passphrase of an encrypted sheet once per run.
+/// Asks for (or reads) the passphrase of an encrypted sheet once per run:
+/// the binary's [`Unlock`] for the library's restore pipeline.
 pub struct PassphraseSource<'a> {
     pub file: Option<&'a Path>,
     cached: Option<SecretString>,
@@ -94,19 +96,20 @@ impl<'a> PassphraseSource<'a> {
         self.cached = Some(SecretString::from(p.expose_secret().to_string()));
         Ok(p)
     }
+}
 
-    /// Decrypt an age payload into the sheet payload bytes.
-    pub fn decrypt(&mut self, age: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failure> {
-        let pass = self.get()?;
-        match protect::passphrase::decrypt(age, &pass) {
-            Ok(plain) => Ok(plain),
-            Err(ProtectError::WrongPassphrase) => Err(Failure {
-                code: EXIT_NOT_RESTORABLE,
-                error: anyhow!(
-                    "wrong passphrase: the sheet's codes are intact, but this passphrase does not open them; nothing was written"
-                ),
-            }),
-            Err(e) => Err(Failure { code: EXIT_NOT_RESTORABLE, error: anyhow!("cannot decrypt: {e}") }),
-        }
+impl Unlock for PassphraseSource<'_> {
+    fn passphrase(&mut self) -> Result<SecretString, UnlockError> {
+        self.get().map_err(|f| UnlockError::Unavailable(format!("{:#}", f.error)))
     }
+}
+
+/// The exit status of a failed unlock: a wrong passphrase or an undecryptable
+/// payload is "not restorable"; no passphrase to be had is a usage error.
+pub fn unlock_failure(e: UnlockError) -> Failure {
+    let code = match e {
+        UnlockError::Unavailable(_) => EXIT_USAGE,
+        UnlockError::WrongPassphrase | UnlockError::Decrypt(_) => EXIT_NOT_RESTORABLE,
+    };
+    Failure { code, error: anyhow!(e) }
 }

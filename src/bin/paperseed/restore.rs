@@ -5,18 +5,15 @@ use std::path::{Component, Path};
 
 use anyhow::{Context, anyhow};
 use serde_json::json;
-use zeroize::Zeroizing;
 
-use paperseed::assemble::{Outcome, SetReport};
-use paperseed::format::{Fingerprint, PayloadKind};
-use paperseed::protect;
-use paperseed::restore::Restored;
+use paperseed::restore::{Opened, RestoreError, open};
 use paperseed::secret::{Secret, export, manifest};
 
 use crate::args::{OutputFormat, RestoreArgs};
 use crate::exit::{EXIT_USAGE, Failure};
 use crate::output::{eprint_line, note, print_stdout, write_atomic};
-use crate::scan::{not_restorable, nothing_found, report_problems, scan_inputs, selected, set_failure};
+use crate::passphrase::{PassphraseSource, unlock_failure};
+use crate::scan::{describe, not_restorable, report_problems, scan_inputs};
 
 fn safe_file_name(name: &str) -> Option<&str> {
     let p = Path::new(name);
@@ -59,114 +56,27 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
     let format = if args.json { OutputFormat::Json } else { args.format };
     let scanned = if args.type_lines { crate::typing::typed(quiet)? } else { scan_inputs(&args.scan, quiet, false)? };
     report_problems(&scanned, &args.scan, quiet);
-    let sets: Vec<&SetReport> = scanned.report.sets.iter().filter(|s| selected(s, args.scan.set.as_deref())).collect();
-    if sets.is_empty() {
-        if let Some(choice) = &args.scan.set
-            && !scanned.report.sets.is_empty()
-        {
-            let ids: Vec<String> = scanned.report.sets.iter().map(|s| s.set.short_id()).collect();
-            return Err(not_restorable(format!("no backup matches --set {choice}; found sets {}", ids.join(", "))));
-        }
-        // Not a paperseed sheet: perhaps a SeedQR code.
-        if let Some(backup) = crate::exports::seedqr_backup(&scanned.found) {
-            let fingerprint = Fingerprint::of(&paperseed::format::compact::encode(&backup));
-            let entry = Entry {
-                set_id: None,
-                status: "read from SeedQR codes (they carry no checksum)".into(),
-                restored: Restored { backup, fingerprint },
-            };
-            return emit(&args, format, vec![entry], Vec::new(), quiet);
-        }
-        return Err(nothing_found(&scanned));
+    let mut passphrase = PassphraseSource::new(args.scan.passphrase_file.as_deref());
+    let opening = match open::restore(&scanned, args.scan.set.as_deref(), &mut passphrase) {
+        Ok(o) => o,
+        Err(RestoreError::Problem(p)) => return Err(not_restorable(describe(&p))),
+        Err(RestoreError::Unlock(e)) => return Err(unlock_failure(e)),
+    };
+    for p in &opening.problems {
+        eprint_line(&format!("paperseed: {}", describe(p)));
     }
-    let mut restored = Vec::new();
-    let mut failures = Vec::new();
-    let mut passphrase = crate::passphrase::PassphraseSource::new(args.scan.passphrase_file.as_deref());
-    let mut share_payloads: Vec<Vec<u8>> = Vec::new();
-    for set in sets {
-        let Outcome::Restored { payload: carried, .. } = &set.outcome else {
-            failures.push(set_failure(set));
-            continue;
-        };
-        let status = format!(
-            "{} of {} codes read, any {} restore; checksum OK; fingerprint {}",
-            set.have(),
-            set.set.n,
-            set.set.k,
-            Fingerprint::of(carried)
-        );
-        let plain = match set.set.kind {
-            PayloadKind::Sheet => Zeroizing::new(carried.clone()),
-            PayloadKind::Encrypted => passphrase.decrypt(carried)?,
-            PayloadKind::Share => {
-                share_payloads.push(carried.clone());
-                continue;
-            }
-        };
-        match paperseed::format::payload::decode(&plain) {
-            Ok(backup) => restored.push(Entry {
-                set_id: Some(set.set.short_id()),
-                status,
-                restored: Restored { backup, fingerprint: Fingerprint::of(carried) },
-            }),
-            Err(e) => failures.push(format!("set {}: the checksum matches but {e}", set.set.short_id())),
-        }
-    }
-    if !share_payloads.is_empty() {
-        match protect::shares::group(&share_payloads) {
-            Err(e) => failures.push(format!("shares: {e}")),
-            Ok(groups) => {
-                for g in groups {
-                    let combined = match g.combine() {
-                        Ok(c) => c,
-                        Err(e) => {
-                            failures.push(format!("split {}: {e}", g.code()));
-                            continue;
-                        }
-                    };
-                    let plain = match combined.inner_kind {
-                        protect::shares::InnerKind::Sheet => combined.payload.clone(),
-                        protect::shares::InnerKind::Age => passphrase.decrypt(&combined.payload)?,
-                    };
-                    match paperseed::format::payload::decode(&plain) {
-                        Ok(backup) => restored.push(Entry {
-                            set_id: Some(format!("split {}", g.code())),
-                            status: format!(
-                                "shares {} of {} combined (any {} restore)",
-                                combined.used.iter().map(u8::to_string).collect::<Vec<_>>().join(", "),
-                                combined.n,
-                                combined.k
-                            ),
-                            restored: Restored { fingerprint: Fingerprint::of(&plain), backup },
-                        }),
-                        Err(e) => failures.push(format!("split {}: the shares combine but {e}", g.code())),
-                    }
-                }
-            }
-        }
-    }
-    for f in &failures {
-        eprint_line(&format!("paperseed: {f}"));
-    }
-    if restored.is_empty() {
+    if opening.restored.is_empty() {
         return Err(not_restorable(format!("nothing could be restored from {} page(s)", scanned.pages)));
     }
-    emit(&args, format, restored, failures, quiet)
-}
-
-/// One restored backup and how it was found.
-struct Entry {
-    set_id: Option<String>,
-    status: String,
-    restored: Restored,
+    emit(&args, format, opening.restored, opening.problems.len(), quiet)
 }
 
 /// Print or write the restored backups, and everything asked for alongside.
 fn emit(
     args: &RestoreArgs,
     format: OutputFormat,
-    restored: Vec<Entry>,
-    failures: Vec<String>,
+    restored: Vec<Opened>,
+    failures: usize,
     quiet: bool,
 ) -> Result<(), Failure> {
     // Several backups (say, a genuine sheet and one printed by someone
@@ -240,9 +150,5 @@ fn emit(
             print_stdout(&out)?;
         }
     }
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(not_restorable(format!("{} backup(s) could not be restored", failures.len())))
-    }
+    if failures == 0 { Ok(()) } else { Err(not_restorable(format!("{failures} backup(s) could not be restored"))) }
 }

@@ -9,7 +9,7 @@ use paperseed::restore::{self, TextRead};
 
 use crate::exit::Failure;
 use crate::output::{eprint_line, note};
-use crate::scan::Scanned;
+use paperseed::restore::Scanned;
 
 /// Where typed lines come from, as reports name it.
 const PLACE: &str = "typed lines";

@@ -1,6 +1,22 @@
-//! From pages to secrets: find the codes on each page, name where they were,
-//! assemble the sets and decode the payloads. The binary drives it page by
-//! page (for progress); each step is a pure function of its input.
+//! From pages to secrets, the library's restore pipeline:
+//!
+//! - [`pipeline`] — files → pages → codes and recovery-text lines → sets
+//!   rebuilt ([`pipeline::scan_files`], progress through a callback);
+//! - [`open`] — sets → backups: decode, decrypt (with a passphrase the caller
+//!   provides through [`open::Unlock`]), combine shares ([`open::restore`]);
+//! - [`report`] — the verify report ([`report::VerifyReport`]), serializable,
+//!   rendered as text or JSON.
+//!
+//! Below: the steps they share (where a code was found, typed lines, text
+//! lines grouped by sheet).
+
+pub mod open;
+pub mod pipeline;
+pub mod report;
+
+pub use open::{NoPassphrase, Opened, Opening, Problem, RestoreError, Unlock, UnlockError};
+pub use pipeline::{Event, Pass, ScanOptions, Scanned, TextHealth, scan_files, scan_pages};
+pub use report::VerifyReport;
 
 use crate::assemble::{self, Outcome, Report, SetReport, Sighting};
 use crate::format::{Fingerprint, payload};

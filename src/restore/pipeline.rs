@@ -1,0 +1,190 @@
+//! The scanning half of a restore, from files to an assembled report: load
+//! every input under one budget, find codes page by page, look harder when
+//! codes are missing, and read the recovery text when it is needed (or
+//! always, for `verify`). Progress is reported through a callback; nothing
+//! is printed here.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{Located, TextRead, assemble_with_text, scan_page};
+use crate::assemble::{Outcome, Report};
+use crate::scan::{self, Budget, DetectOptions, Effort, Limits, Page, ScanError, Skipped};
+
+/// Pages kept in memory for a harder second pass, in pixels (≈ 11 A4 pages
+/// at 300 dpi); with more, the harder pass is left out.
+pub const KEEP_PIXELS: u64 = 100_000_000;
+
+/// Where recovery-text lines read from scans are said to come from.
+pub const TEXT_PLACE: &str = "the recovery text";
+
+/// How to scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Resolution PDF pages are rendered at, in dpi (clamped to 72–1200).
+    pub pdf_dpi: u32,
+    /// The effort of the first pass; a thorough pass follows when codes are
+    /// missing (unless the first was thorough, or the pages are too large to
+    /// keep).
+    pub effort: Effort,
+    /// Read the recovery text even when the codes restore everything.
+    pub always_read_text: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions { pdf_dpi: 300, effort: Effort::Normal, always_read_text: false }
+    }
+}
+
+/// A pass over the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// The first search for codes.
+    Codes,
+    /// A thorough search, because codes were missing (`nothing_found`: no
+    /// paperseed code at all yet).
+    Harder { nothing_found: bool },
+    /// Reading the recovery text (`asked`: because the caller always wants
+    /// it, not because codes were missing).
+    Text { asked: bool },
+}
+
+/// What the pipeline is doing, for a progress display.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// An entry of a folder that was not used, and why.
+    Skipped(&'a Skipped),
+    /// A pass over `pages` pages starts.
+    PassStarts { pass: Pass, pages: usize },
+    /// Page `done` of `total` of the current pass is being read.
+    Page { done: usize, total: usize, source: &'a str },
+    /// The current pass is over.
+    PassDone,
+}
+
+/// What scanning produced.
+#[derive(Debug, Clone)]
+pub struct Scanned {
+    /// Every QR code found, where it was found.
+    pub found: Vec<Located>,
+    /// The codes (and recovery-text lines) grouped by set and rebuilt.
+    pub report: Report,
+    /// Pages read.
+    pub pages: usize,
+    /// What the recovery-text reader found, when it ran.
+    pub text: Option<TextHealth>,
+}
+
+/// What the recovery-text reader found on the pages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TextHealth {
+    /// Lines recognised.
+    pub lines: usize,
+    /// Lines that passed their check.
+    pub passed: usize,
+    /// Lines that passed after one character was corrected.
+    pub repaired: usize,
+    /// Format-v1 frames rebuilt from the lines.
+    pub frames: usize,
+}
+
+/// Whether every set found was rebuilt (and at least one was found).
+pub fn all_restored(report: &Report) -> bool {
+    !report.sets.is_empty() && report.sets.iter().all(|s| matches!(s.outcome, Outcome::Restored { .. }))
+}
+
+/// Load every input (images, PDFs, folders) under one budget for the run:
+/// many inputs cannot add up past the limits.
+pub fn load_all(
+    paths: &[PathBuf],
+    opts: &ScanOptions,
+    progress: &mut dyn FnMut(Event<'_>),
+) -> Result<Vec<Page>, ScanError> {
+    let limits = Limits { pdf_dpi: opts.pdf_dpi.clamp(72, 1200) as f32, ..Limits::default() };
+    let mut budget = Budget::new(&limits);
+    let mut pages = Vec::new();
+    for path in paths {
+        let loaded = scan::load_with_budget(path, &limits, &mut budget)?;
+        for skipped in &loaded.skipped {
+            progress(Event::Skipped(skipped));
+        }
+        pages.extend(loaded.pages);
+    }
+    Ok(pages)
+}
+
+/// Load and scan files: [`load_all`] then [`scan_pages`].
+pub fn scan_files(
+    paths: &[PathBuf],
+    opts: &ScanOptions,
+    progress: &mut dyn FnMut(Event<'_>),
+) -> Result<Scanned, ScanError> {
+    let pages = load_all(paths, opts, progress)?;
+    Ok(scan_pages(&pages, opts, progress))
+}
+
+/// One pass of `detect` over every page.
+fn codes_pass(pages: &[Page], effort: Effort, pass: Pass, progress: &mut dyn FnMut(Event<'_>)) -> Vec<Located> {
+    progress(Event::PassStarts { pass, pages: pages.len() });
+    let mut found = Vec::new();
+    for (i, page) in pages.iter().enumerate() {
+        progress(Event::Page { done: i + 1, total: pages.len(), source: &page.source });
+        found.extend(scan_page(page, &DetectOptions { expected: None, effort }));
+    }
+    progress(Event::PassDone);
+    found
+}
+
+/// Find the codes on the pages, assemble them, and read the recovery text
+/// when codes are missing (or when `opts.always_read_text`).
+pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(Event<'_>)) -> Scanned {
+    let mut found = codes_pass(pages, opts.effort, Pass::Codes, progress);
+    let mut report = assemble_with_text(&found, &[]);
+    let kept: u64 = pages.iter().map(|p| u64::from(p.image.width()) * u64::from(p.image.height())).sum();
+    if !all_restored(&report) && opts.effort != Effort::Thorough && kept <= KEEP_PIXELS {
+        let pass = Pass::Harder { nothing_found: report.sets.is_empty() };
+        for code in codes_pass(pages, Effort::Thorough, pass, progress) {
+            if !found.contains(&code) {
+                found.push(code);
+            }
+        }
+        report = assemble_with_text(&found, &[]);
+    }
+    let mut text = None;
+    if opts.always_read_text || !all_restored(&report) {
+        let mut lines = Vec::new();
+        text = Some(read_recovery_text(pages, &mut lines, opts.always_read_text, progress));
+        report = assemble_with_text(&found, &lines);
+    }
+    Scanned { found, report, pages: pages.len(), text }
+}
+
+/// Read the recovery-text blocks of every page: the lines that pass their check.
+fn read_recovery_text(
+    pages: &[Page],
+    read: &mut Vec<TextRead>,
+    asked: bool,
+    progress: &mut dyn FnMut(Event<'_>),
+) -> TextHealth {
+    progress(Event::PassStarts { pass: Pass::Text { asked }, pages: pages.len() });
+    let mut texts = Vec::new();
+    let mut health = TextHealth::default();
+    for (i, page) in pages.iter().enumerate() {
+        progress(Event::Page { done: i + 1, total: pages.len(), source: &page.source });
+        for line in crate::ocr::read_page_detailed(&page.image) {
+            health.lines += 1;
+            if line.passes {
+                health.passed += 1;
+                health.repaired += usize::from(line.repaired > 0);
+                texts.push(line.text.clone());
+                read.push(TextRead { text: line.text, place: TEXT_PLACE.into() });
+            }
+        }
+    }
+    progress(Event::PassDone);
+    let (frames, _) = crate::ocr::decode_lines(&texts);
+    health.frames = frames.len();
+    health
+}
