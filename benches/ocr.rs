@@ -28,7 +28,7 @@
 //!
 //! The table goes to stdout and `DIR/table.md` (default `target/ocr-bench`).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/support.rs"]
 #[allow(unused_imports)]
 mod common;
 

@@ -3,7 +3,7 @@
 //! paper, sensor noise, JPEG). Run:
 //! `cargo run --release --example simulate_scan -- samples/exchange.toml samples/exchange-scan.jpg`
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/support.rs"]
 mod common;
 
 fn main() {

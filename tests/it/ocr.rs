@@ -3,8 +3,6 @@
 //! rendered pages with every QR code blanked. The v1 line codec (sheets of
 //! paperseed 0.1) is checked against its vectors at the end.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -161,15 +159,15 @@ fn degrade(pages: &[GrayImage], condition: &str) -> Vec<GrayImage> {
         .enumerate()
         .map(|(i, p)| match condition {
             "clean" => p.clone(),
-            "rotate 2°" => common::rotate_degrees(p, 2.0),
-            "rotate -5°" => common::rotate_degrees(p, -5.0),
-            "blur σ 1" => common::blur(p, 1.0),
-            "blur σ 1.5" => common::blur(p, 1.5),
-            "noise σ 12" => common::noise(p, 12.0, i as u64 + 1),
+            "rotate 2°" => crate::support::rotate_degrees(p, 2.0),
+            "rotate -5°" => crate::support::rotate_degrees(p, -5.0),
+            "blur σ 1" => crate::support::blur(p, 1.0),
+            "blur σ 1.5" => crate::support::blur(p, 1.5),
+            "noise σ 12" => crate::support::noise(p, 12.0, i as u64 + 1),
             "jpeg q50" | "jpeg q30" => {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("p.jpg");
-                common::save_jpeg(p, &path, condition[6..].parse().unwrap());
+                crate::support::save_jpeg(p, &path, condition[6..].parse().unwrap());
                 image::open(&path).unwrap().to_luma8()
             }
             other => panic!("unknown condition {other}"),

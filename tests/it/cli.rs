@@ -1,9 +1,7 @@
 //! End-to-end tests of the `paperseed` binary: encode sample manifests, render
 //! the PDF with a pure-Rust rasterizer, damage the pages, and restore/verify.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 use serde_json::Value;
 

@@ -206,7 +206,7 @@ fn rendering_is_deterministic() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("child.pdf");
     let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "rendering_is_deterministic", "--test-threads=1"])
+        .args(["--exact", "sheet_render::rendering_is_deterministic", "--test-threads=1"])
         .env("PAPERSEED_SHEET_DUMP", &out)
         .stdout(std::process::Stdio::null())
         .status()
@@ -278,12 +278,13 @@ fn control_characters_are_refused() {
     assert!(matches!(sheet::render(&doc), Err(SheetError::ControlChar { ch: '\u{1b}', .. })));
 }
 
-/// Writes PNGs of sample sheets for a human to look at:
-/// `PAPERSEED_SHEET_PNG=/tmp cargo test --test sheet_render -- --ignored`.
+/// Sample sheets rasterize to PNG pages; with `PAPERSEED_SHEET_PNG=DIR` they
+/// are kept there for a human to look at
+/// (`PAPERSEED_SHEET_PNG=/tmp cargo test write_pngs`).
 #[test]
-#[ignore]
 fn write_pngs() {
-    let dir = std::env::var("PAPERSEED_SHEET_PNG").unwrap_or_else(|_| "/tmp".into());
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = std::env::var("PAPERSEED_SHEET_PNG").unwrap_or_else(|_| tmp.path().display().to_string());
     for (name, doc) in [
         ("a4-6", sample_doc(6, 250, Paper::A4)),
         ("letter-24", sample_doc(24, 300, Paper::Letter)),
@@ -300,7 +301,11 @@ fn write_pngs() {
     })) {
         let pdf = sheet::render(&doc).unwrap();
         std::fs::write(format!("{dir}/sheet-{name}.pdf"), &pdf).unwrap();
-        for (i, (w, h, luma)) in rasterize(&pdf, 100.0).into_iter().enumerate() {
+        let pages = rasterize(&pdf, 100.0);
+        assert!(!pages.is_empty(), "{name}: no page");
+        for (i, (w, h, luma)) in pages.into_iter().enumerate() {
+            let ink = luma.iter().filter(|&&v| v < 128).count() as f64 / luma.len() as f64;
+            assert!((0.005..0.6).contains(&ink), "{name} page {}: {:.1}% ink", i + 1, ink * 100.0);
             let img = image::GrayImage::from_raw(w, h, luma).unwrap();
             img.save(format!("{dir}/sheet-{name}-p{}.png", i + 1)).unwrap();
         }

@@ -1,12 +1,10 @@
 //! Hardening of the binary (issue 11): what it refuses to write over, what
 //! it never repeats on the terminal, and small command-line rules.
 
-mod common;
-
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 
 fn words() -> &'static str {

@@ -4,7 +4,7 @@
 //! writes) and format v1 (`tests/vectors/`, sheets of paperseed 0.1, which
 //! must keep restoring).
 //!
-//! `UPDATE_VECTORS=1 cargo test --test vectors` rewrites the v2 `.json`
+//! `UPDATE_VECTORS=1 cargo test --test it vectors::` rewrites the v2 `.json`
 //! files (only after a deliberate format change, which also needs a new
 //! version). The v1 files are never rewritten.
 

@@ -8,11 +8,9 @@
 //! file has all its codes on page 1; one TOTP key's recovery text is at most
 //! 8 lines.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 use paperseed::restore::{self, Located};
 use paperseed::scan::{DetectOptions, Effort, Page};
 use paperseed::secret::manifest;

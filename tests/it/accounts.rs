@@ -2,9 +2,7 @@
 //! encode quick flags, restore --totp-now / --qr / --otp-codes / --seedqr, and
 //! reading SeedQR images.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use paperseed::secret::{Algorithm, OtpKey, OtpKind, migration};
 use predicates::prelude::*;
 use serde_json::Value;

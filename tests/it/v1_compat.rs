@@ -3,11 +3,9 @@
 //! codes and from their recovery text alone; and v1 recovery lines typed into
 //! `restore --type`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::support::*;
 use paperseed::ocr::{self, block, lines};
 use paperseed::scan::{self, DetectOptions};
 use predicates::prelude::*;

@@ -1,9 +1,7 @@
 //! Protected sheets through the binary: passphrase encryption and K-of-N
 //! shares, rendered to PDF and restored from every K-subset.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 use serde_json::Value;
 

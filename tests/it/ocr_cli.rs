@@ -1,9 +1,7 @@
 //! The recovery text through the binary: restore from pages whose QR codes
 //! are all gone, verify's report of the text block, and `restore --type`.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use paperseed::format::text;
 use predicates::prelude::*;
 use serde_json::Value;
