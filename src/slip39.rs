@@ -104,7 +104,9 @@ pub enum Slip39Error {
     },
     #[error("the share's padding bits are not zero: it is not a valid SLIP-39 share")]
     InvalidPadding,
-    #[error("the share says {threshold} groups are needed but there are only {count}: it is not a valid SLIP-39 share")]
+    #[error(
+        "the share's group threshold ({threshold}) exceeds its group count ({count}): it is not a valid SLIP-39 share"
+    )]
     GroupThresholdExceedsCount { threshold: u8, count: u8 },
 
     // ---- combining shares ----
@@ -122,9 +124,9 @@ pub enum Slip39Error {
         "share {share} has iteration exponent {other} but share 1 has {first}: they are from different backups (hint: all shares of one backup begin with the same two words)"
     )]
     IterationExponentMismatch { share: usize, first: u8, other: u8 },
-    #[error("share {share} says {other} groups are needed but share 1 says {first}: they are from different backups")]
+    #[error("share {share} has group threshold {other} but share 1 has {first}: they are from different backups")]
     GroupThresholdMismatch { share: usize, first: u8, other: u8 },
-    #[error("share {share} says there are {other} groups but share 1 says {first}: they are from different backups")]
+    #[error("share {share} has group count {other} but share 1 has {first}: they are from different backups")]
     GroupCountMismatch { share: usize, first: u8, other: u8 },
     #[error(
         "share {share} holds {other} bytes but share 1 holds {first}: they are from different backups (hint: shares of one backup have the same number of words)"
@@ -133,16 +135,16 @@ pub enum Slip39Error {
     #[error("share {share} is in group {group} but the backup has only {count} groups")]
     GroupIndexOutOfRange { share: usize, group: u8, count: u8 },
     #[error(
-        "share {share} says {other} shares of group {group} are needed but an earlier share of that group says {first}: they are from different backups"
+        "share {share} has member threshold {other} in group {group} but an earlier share of that group has {first}: they are from different backups"
     )]
     MemberThresholdMismatch { share: usize, group: u8, first: u8, other: u8 },
     #[error(
         "share {share} and share {earlier} are both member {member} of group {group} but differ: they are from different backups or one was altered"
     )]
     DuplicateMemberIndex { share: usize, earlier: usize, group: u8, member: u8 },
-    #[error("not enough shares: {have} different share(s) given, {need} needed")]
+    #[error("not enough shares: {have} distinct share(s) given, {need} needed")]
     NotEnoughShares { have: usize, need: u8 },
-    #[error("not enough groups: {complete} complete, {need} needed ({})", describe_groups(groups))]
+    #[error("not enough groups: {complete} complete of the {need} needed; {}", describe_groups(groups))]
     NotEnoughGroups {
         complete: usize,
         need: u8,
@@ -161,7 +163,9 @@ pub enum Slip39Error {
     // ---- splitting ----
     #[error("the master secret is {len} bytes; SLIP-39 needs at least {MIN_SECRET_BYTES} bytes and an even number")]
     MasterSecretLength { len: usize },
-    #[error("a threshold of {threshold} of {count} shares is impossible: the threshold must be between 1 and the share count")]
+    #[error(
+        "a threshold of {threshold} of {count} shares is impossible: the threshold must be between 1 and the share count"
+    )]
     InvalidThreshold { threshold: u8, count: u8 },
     #[error("{count} shares requested; SLIP-39 allows at most {MAX_SHARE_COUNT}")]
     TooManyShares { count: u8 },
@@ -186,7 +190,14 @@ fn describe_groups(groups: &[(u8, usize, u8)]) -> String {
     if groups.is_empty() {
         return "no group has shares".to_string();
     }
-    groups.iter().map(|(g, have, need)| format!("group {g}: {have} of {need} shares")).collect::<Vec<_>>().join(", ")
+    let each = groups.iter().map(|&(g, have, need)| {
+        if have >= usize::from(need) {
+            format!("group {g} (complete)")
+        } else {
+            format!("group {g} ({have} of {need} shares)")
+        }
+    });
+    format!("shares given: {}", each.collect::<Vec<_>>().join(", "))
 }
 
 /// One SLIP-39 share: its metadata and its value. Made by [`split`] or
@@ -549,12 +560,7 @@ fn digest(random_part: &[u8], secret: &[u8]) -> [u8; DIGEST_LEN] {
 }
 
 /// The spec's SplitSecret: `count` share values, for x = 0 .. count-1.
-fn split_secret(
-    threshold: u8,
-    count: u8,
-    secret: &[u8],
-    rng: &mut impl FnMut(&mut [u8]),
-) -> Vec<Zeroizing<Vec<u8>>> {
+fn split_secret(threshold: u8, count: u8, secret: &[u8], rng: &mut impl FnMut(&mut [u8])) -> Vec<Zeroizing<Vec<u8>>> {
     if threshold == 1 {
         return (0..count).map(|_| Zeroizing::new(secret.to_vec())).collect();
     }
@@ -694,7 +700,7 @@ pub fn split(
     rng: &mut impl FnMut(&mut [u8]),
 ) -> Result<Vec<Share>, Slip39Error> {
     let len = master_secret.len();
-    if len < MIN_SECRET_BYTES || len % 2 != 0 {
+    if len < MIN_SECRET_BYTES || !len.is_multiple_of(2) {
         return Err(Slip39Error::MasterSecretLength { len });
     }
     if member_count > MAX_SHARE_COUNT {
@@ -789,11 +795,7 @@ pub fn combine(shares: &[Share], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>
     for (i, s) in shares.iter().enumerate() {
         let share = i + 1;
         if s.group_index >= s.group_count {
-            return Err(Slip39Error::GroupIndexOutOfRange {
-                share,
-                group: s.group_index + 1,
-                count: s.group_count,
-            });
+            return Err(Slip39Error::GroupIndexOutOfRange { share, group: s.group_index + 1, count: s.group_count });
         }
         let group = &mut groups[usize::from(s.group_index)];
         if let Some((_, f)) = group.first()
@@ -847,9 +849,8 @@ pub fn combine(shares: &[Share], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>
         let t = members[0].1.member_threshold;
         let points: Vec<(u8, &[u8])> =
             members.iter().take(usize::from(t)).map(|(_, s)| (s.member_index, s.value.as_slice())).collect();
-        let secret = recover_secret(t, &points).ok_or(Slip39Error::DigestMismatch {
-            group: (first.group_count > 1).then_some(gi + 1),
-        })?;
+        let secret = recover_secret(t, &points)
+            .ok_or(Slip39Error::DigestMismatch { group: (first.group_count > 1).then_some(gi + 1) })?;
         group_secrets.push((gi, secret));
     }
     let points: Vec<(u8, &[u8])> = group_secrets.iter().map(|(gi, s)| (*gi, s.as_slice())).collect();
@@ -952,9 +953,11 @@ mod tests {
         serde_json::from_str(include_str!("../tests/data/vectors/slip39-trezor-vectors.json")).unwrap()
     }
 
+    type Check = fn(&Slip39Error) -> bool;
+
     /// The error an invalid vector must give, from its description.
-    fn expected_error(description: &str) -> fn(&Slip39Error) -> bool {
-        let table: [(&str, fn(&Slip39Error) -> bool); 15] = [
+    fn expected_error(description: &str) -> Check {
+        let table: [(&str, Check); 15] = [
             ("invalid checksum", |e| matches!(e, Slip39Error::Checksum { .. })),
             ("invalid padding", |e| matches!(e, Slip39Error::InvalidPadding)),
             ("Basic sharing 2-of-3", |e| matches!(e, Slip39Error::NotEnoughShares { have: 1, need: 2 })),
@@ -1090,45 +1093,89 @@ mod tests {
         }
     }
 
+    struct Kat {
+        secret: std::ops::Range<u8>,
+        threshold: u8,
+        count: u8,
+        passphrase: &'static [u8],
+        exponent: u8,
+        extendable: bool,
+        shares: &'static [&'static str],
+    }
+
     #[test]
     fn slip39_split_matches_reference_implementation() {
         // Made with python-shamir-mnemonic 0.3.0, its RANDOM_BYTES replaced by the byte
         // stream of `counter_rng` (b = 0, then b = 5b + 17 mod 256):
         //   generate_mnemonics(1, [(3, 5)], bytes(range(16)), b"TREZOR", ext, 0)
         //   generate_mnemonics(1, [(2, 3)], bytes(range(100, 132)), b"", ext, 1)
-        let cases: [(core::ops::Range<u8>, u8, u8, &[u8], u8, bool, &[&str]); 4] = [
-            (0..16, 3, 5, b"TREZOR", 0, true, &[
-                "academic manual academic acne browser aviation income sprinkle rival watch photo terminal view destroy have dynamic debris cleanup language thorn",
-                "academic manual academic agree display lyrics finance merit quick chest antenna aide veteran leader equip desire mailman ceramic bishop furl",
-                "academic manual academic amazing device fragment laundry temple invasion downtown amuse injury canyon universe transfer genius detailed temple lunch review",
-                "academic manual academic arcade blanket subject focus pickup jump tendency pencil moisture cage fraction silent hawk medical therapy terminal alive",
-                "academic manual academic axle club patrol skunk racism phrase smart voice dining science alarm pulse beyond heat traffic intend verdict",
-            ]),
-            (0..16, 3, 5, b"TREZOR", 0, false, &[
-                "academic lunch academic acne browser aviation income sprinkle rival watch photo terminal view destroy have dynamic debris dilemma salt machine",
-                "academic lunch academic agree cause spark tofu answer very listen genuine gross jacket modify piece wealthy hanger fitness zero born",
-                "academic lunch academic amazing amazing inform injury vegan petition humidity branch golden webcam wisdom syndrome flame broken envy negative mountain",
-                "academic lunch academic arcade declare pistol teacher deadline transfer being task teacher indicate forget bike midst eclipse course permit answer",
-                "academic lunch academic axle coastal racism shame modify slavery gesture grumpy category rebuild vanish herald pregnant anxiety evaluate envy drug",
-            ]),
-            (100..132, 2, 3, b"", 1, true, &[
-                "academic marathon academic acid auction stick salt teacher frozen says manager universe license unfair silver raspy dilemma fishing branch language bracelet spine tenant purple friar failure cover rich benefit learn alarm golden hamster",
-                "academic marathon academic agency auction facility damage academic soldier boring legal terminal average teammate adequate triumph entrance kidney corner member that hospital race fawn gums lilac gasoline forecast teammate easy practice alive best",
-                "academic marathon academic always aspect shame acrobat charity extra platform pacific voter main diploma elegant award stay listen item ordinary wrote thumb evidence both lips wireless rescue bundle video actress general location marathon",
-            ]),
-            (100..132, 2, 3, b"", 1, false, &[
-                "academic lungs academic acid already realize magazine ocean luxury nail remember health math remind dismiss earth laundry floral center safari grumpy switch beard coal exhaust diagnose square ecology morning username losing weapon wealthy",
-                "academic lungs academic agency acne pants jerky sprinkle genre invasion ranked legal justice ruin snapshot cluster award playoff plunge salt belong luxury together herd pants energy talent minister mortgage join symbolic space wolf",
-                "academic lungs academic always analysis object improve herd evaluate smug papa sprinkle society auction username genre pacific webcam deadline saver marvel intimate threaten sugar depict false scandal teaspoon clogs testify laden golden trend",
-            ]),
+        let cases = [
+            Kat {
+                secret: 0..16,
+                threshold: 3,
+                count: 5,
+                passphrase: b"TREZOR",
+                exponent: 0,
+                extendable: true,
+                shares: &[
+                    "academic manual academic acne browser aviation income sprinkle rival watch photo terminal view destroy have dynamic debris cleanup language thorn",
+                    "academic manual academic agree display lyrics finance merit quick chest antenna aide veteran leader equip desire mailman ceramic bishop furl",
+                    "academic manual academic amazing device fragment laundry temple invasion downtown amuse injury canyon universe transfer genius detailed temple lunch review",
+                    "academic manual academic arcade blanket subject focus pickup jump tendency pencil moisture cage fraction silent hawk medical therapy terminal alive",
+                    "academic manual academic axle club patrol skunk racism phrase smart voice dining science alarm pulse beyond heat traffic intend verdict",
+                ],
+            },
+            Kat {
+                secret: 0..16,
+                threshold: 3,
+                count: 5,
+                passphrase: b"TREZOR",
+                exponent: 0,
+                extendable: false,
+                shares: &[
+                    "academic lunch academic acne browser aviation income sprinkle rival watch photo terminal view destroy have dynamic debris dilemma salt machine",
+                    "academic lunch academic agree cause spark tofu answer very listen genuine gross jacket modify piece wealthy hanger fitness zero born",
+                    "academic lunch academic amazing amazing inform injury vegan petition humidity branch golden webcam wisdom syndrome flame broken envy negative mountain",
+                    "academic lunch academic arcade declare pistol teacher deadline transfer being task teacher indicate forget bike midst eclipse course permit answer",
+                    "academic lunch academic axle coastal racism shame modify slavery gesture grumpy category rebuild vanish herald pregnant anxiety evaluate envy drug",
+                ],
+            },
+            Kat {
+                secret: 100..132,
+                threshold: 2,
+                count: 3,
+                passphrase: b"",
+                exponent: 1,
+                extendable: true,
+                shares: &[
+                    "academic marathon academic acid auction stick salt teacher frozen says manager universe license unfair silver raspy dilemma fishing branch language bracelet spine tenant purple friar failure cover rich benefit learn alarm golden hamster",
+                    "academic marathon academic agency auction facility damage academic soldier boring legal terminal average teammate adequate triumph entrance kidney corner member that hospital race fawn gums lilac gasoline forecast teammate easy practice alive best",
+                    "academic marathon academic always aspect shame acrobat charity extra platform pacific voter main diploma elegant award stay listen item ordinary wrote thumb evidence both lips wireless rescue bundle video actress general location marathon",
+                ],
+            },
+            Kat {
+                secret: 100..132,
+                threshold: 2,
+                count: 3,
+                passphrase: b"",
+                exponent: 1,
+                extendable: false,
+                shares: &[
+                    "academic lungs academic acid already realize magazine ocean luxury nail remember health math remind dismiss earth laundry floral center safari grumpy switch beard coal exhaust diagnose square ecology morning username losing weapon wealthy",
+                    "academic lungs academic agency acne pants jerky sprinkle genre invasion ranked legal justice ruin snapshot cluster award playoff plunge salt belong luxury together herd pants energy talent minister mortgage join symbolic space wolf",
+                    "academic lungs academic always analysis object improve herd evaluate smug papa sprinkle society auction username genre pacific webcam deadline saver marvel intimate threaten sugar depict false scandal teaspoon clogs testify laden golden trend",
+                ],
+            },
         ];
-        for (secret, t, n, passphrase, e, ext, expected) in cases {
-            let secret: Vec<u8> = secret.collect();
-            let shares = split(&secret, t, n, passphrase, e, ext, &mut counter_rng()).unwrap();
+        for k in cases {
+            let secret: Vec<u8> = k.secret.collect();
+            let shares =
+                split(&secret, k.threshold, k.count, k.passphrase, k.exponent, k.extendable, &mut counter_rng())
+                    .unwrap();
             let got: Vec<String> = shares.iter().map(Share::to_mnemonic).collect();
-            assert_eq!(got, expected);
-            let back = parse_all(&got[1..=usize::from(t)]).unwrap();
-            assert_eq!(*combine(&back, passphrase).unwrap(), secret);
+            assert_eq!(got, k.shares);
+            let back = parse_all(&got[1..=usize::from(k.threshold)]).unwrap();
+            assert_eq!(*combine(&back, k.passphrase).unwrap(), secret);
         }
     }
 
@@ -1161,6 +1208,48 @@ mod tests {
         assert_eq!(s.to_words().len(), 20);
         assert_eq!(*combine(&shares, b"TREZOR").unwrap(), secret);
         assert_ne!(*combine(&shares, b"").unwrap(), secret);
+    }
+
+    #[test]
+    fn slip39_combine_consistency_errors_not_in_the_vectors() {
+        // Two splits from the same byte stream: same identifier, different polynomials.
+        let a = split(&[1u8; 16], 2, 3, b"", 0, true, &mut counter_rng()).unwrap();
+        let b = split(&[2u8; 16], 2, 3, b"", 0, true, &mut counter_rng()).unwrap();
+        assert_eq!(a[0].identifier(), b[0].identifier());
+        assert_eq!(combine(&[a[0].clone(), b[1].clone()], b""), Err(Slip39Error::DigestMismatch { group: None }));
+        assert_eq!(
+            combine(&[a[0].clone(), b[0].clone()], b""),
+            Err(Slip39Error::DuplicateMemberIndex { share: 2, earlier: 1, group: 1, member: 1 })
+        );
+
+        let not_extendable = split(&[1u8; 16], 2, 3, b"", 0, false, &mut counter_rng()).unwrap();
+        assert_eq!(not_extendable[0].identifier(), a[0].identifier());
+        assert_eq!(
+            combine(&[a[0].clone(), not_extendable[1].clone()], b""),
+            Err(Slip39Error::ExtendableMismatch { share: 2 })
+        );
+        let longer = split(&[1u8; 18], 2, 3, b"", 0, true, &mut counter_rng()).unwrap();
+        assert_eq!(
+            combine(&[a[0].clone(), longer[1].clone()], b""),
+            Err(Slip39Error::LengthMismatch { share: 2, first: 16, other: 18 })
+        );
+
+        // A share claiming group 3 of 2 survives its words, but not combine.
+        let odd = Share { group_index: 2, group_threshold: 1, group_count: 2, ..a[0].clone() };
+        let odd = Share::from_mnemonic(&odd.to_mnemonic()).unwrap();
+        assert_eq!(combine(&[odd], b""), Err(Slip39Error::GroupIndexOutOfRange { share: 1, group: 3, count: 2 }));
+
+        // Two groups, group 1 needed alone: its members' digest is checked.
+        let in_group = |s: &Share, value: &Zeroizing<Vec<u8>>| Share {
+            group_threshold: 1,
+            group_count: 2,
+            value: value.clone(),
+            ..s.clone()
+        };
+        let mixed = [in_group(&a[0], &a[0].value), in_group(&a[1], &b[1].value)];
+        assert_eq!(combine(&mixed, b""), Err(Slip39Error::DigestMismatch { group: Some(1) }));
+        let fine = [in_group(&a[0], &a[0].value), in_group(&a[1], &a[1].value)];
+        assert_eq!(*combine(&fine, b"").unwrap(), [1u8; 16]);
     }
 
     #[test]
