@@ -1,7 +1,6 @@
 //! SLIP-39: Shamir's Secret-Sharing for Mnemonic Codes.
 //!
-//! Wordlist (`slip39_wordlist.txt`): from SatoshiLabs' python-shamir-mnemonic, MIT licence
-//! (copyright notice in `tests/data/vectors/LICENSE`).
+//! Wordlist `slip39_wordlist.txt`: SatoshiLabs' python-shamir-mnemonic, MIT (notice: tests/data/vectors/LICENSE).
 //!
 //! An implementation of <https://github.com/satoshilabs/slips/blob/master/slip-0039.md>,
 //! including the extendable-backup flag:
