@@ -15,7 +15,7 @@ use std::io::Read;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use paperseed::slip39::{self, Share};
+use paperseed::protect::slip39::{self, Share};
 
 fn os_rng(buf: &mut [u8]) {
     getrandom::fill(buf).expect("the system random number generator failed");

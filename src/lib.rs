@@ -25,7 +25,6 @@ pub mod scan;
 pub mod secret;
 pub mod shard;
 pub mod sheet;
-pub mod slip39;
 
 use format::{Fingerprint, Frame, PayloadKind, SetKey};
 use secret::Backup;

@@ -24,6 +24,7 @@ pub mod emergency;
 pub mod passphrase;
 pub mod shamir;
 pub mod shares;
+pub mod slip39;
 
 pub use age::secrecy::{ExposeSecret, SecretString};
 pub use shares::{Combined, Group, InnerKind, ShareInfo};

@@ -9,7 +9,23 @@
 //! Alone, a share reveals nothing: the key is uniformly random and K−1 of its
 //! shares are independent of it.
 //!
-//! Each share is a deterministic-CBOR "share payload" (docs/FORMAT.md §10):
+//! Each share is a deterministic-CBOR "share payload" (docs/FORMAT.md §10).
+//! Version 2, written since format v2, with integer keys:
+//!
+//! ```text
+//! { 0: 2, 1: bytes (a SLIP-39 share: its words' 10-bit indices, packed),
+//!   2: N, 3: inner kind 1 / 2, 4: ciphertext, ? 5: [N × holder] }
+//! ```
+//!
+//! The key is not split by paperseed's own Shamir code but derived from a
+//! 16-byte SLIP-39 master secret (key = SHA-256("paperseed share key v2" ‖
+//! master secret)), so the key shares are standard SLIP-39 mnemonics: the
+//! sheet prints them as 20 words, which the reference `shamir recover` tool
+//! combines, and `restore --type` accepts. The nonce is zero: each key
+//! encrypts exactly one message. The split id is derived from the
+//! ciphertext, which every share of a split carries.
+//!
+//! Version 1 (paperseed 0.1, still read):
 //!
 //! ```text
 //! { "v": 1, "split": bytes(16), "k": K, "n": N, "x": 1..N,
@@ -17,8 +33,8 @@
 //!   "ciphertext": bytes, "inner_kind": 1 / 2 }
 //! ```
 //!
-//! Shares are grouped by their random split id; shares of different splits
-//! are never combined, a share seen twice counts once.
+//! Shares are grouped by their split id; shares of different splits are
+//! never combined, a share seen twice counts once.
 
 use std::collections::BTreeMap;
 
@@ -26,12 +42,23 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use zeroize::Zeroizing;
 
+use sha2::{Digest, Sha256};
+
 use super::shamir::{self, MAX_SHARES, Share};
+use super::slip39;
 use super::{Holder, MAX_PAYLOAD, OsRng, ProtectError, Rng, SplitSummary};
 use crate::format::cbor::{MapKey, Value};
 
-/// Share payload schema version written in `"v"`.
+/// Share payload schema version 1 (`"v": 1`, paperseed 0.1).
 pub const SHARE_VERSION: u64 = 1;
+/// Share payload schema version 2 (key 0), written now.
+pub const SHARE_VERSION_2: u64 = 2;
+/// Bytes of the SLIP-39 master secret the version-2 key is derived from.
+pub const MASTER_SECRET_LEN: usize = 16;
+/// Domain separation of the version-2 key derivation.
+pub const KEY_DOMAIN_V2: &[u8] = b"paperseed share key v2";
+/// Domain separation prefix of the version-2 associated data.
+const AAD_PREFIX_V2: &[u8] = b"paperseed share v2";
 /// Bytes of the random split id.
 pub const SPLIT_ID_LEN: usize = 16;
 /// Bytes of the ChaCha20-Poly1305 key (and of each key share).
@@ -92,6 +119,10 @@ pub struct ShareInfo {
     pub inner_kind: InnerKind,
     /// Length of the encrypted payload (with its 16-byte tag).
     pub ciphertext_len: usize,
+    /// Share payload version (1 or 2).
+    pub version: u8,
+    /// The SLIP-39 identifier shared by the words of a version-2 split.
+    pub identifier: Option<u16>,
 }
 
 impl ShareInfo {
@@ -123,12 +154,20 @@ pub fn split_code(split: &[u8; SPLIT_ID_LEN]) -> String {
     crate::format::Fingerprint(top >> 4).to_string()
 }
 
+/// The secret part of a share.
+#[derive(Clone, PartialEq, Eq)]
+enum KeyPart {
+    /// Version 1: a share of the key itself, and the nonce.
+    V1 { key_share: Zeroizing<Vec<u8>>, nonce: [u8; NONCE_LEN] },
+    /// Version 2: a SLIP-39 share of the master secret.
+    V2(slip39::Share),
+}
+
 /// A parsed share, with its secret parts.
 #[derive(Clone)]
 struct Parsed {
     info: ShareInfo,
-    key_share: Zeroizing<Vec<u8>>,
-    nonce: [u8; NONCE_LEN],
+    key: KeyPart,
     ciphertext: Vec<u8>,
 }
 
@@ -228,16 +267,42 @@ impl Group {
         }
         let k = usize::from(self.k);
         let first = &self.parsed[0];
-        let aad = aad(&self.split, self.k, self.n, self.inner_kind);
         for subset in subsets(self.parsed.len(), k).take(MAX_SUBSET_TRIES) {
-            let shares: Vec<Share> = subset
-                .iter()
-                .map(|&i| Share { x: self.parsed[i].info.x, y: self.parsed[i].key_share.clone() })
-                .collect();
-            let key = shamir::combine(&shares)?;
-            let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
-            let opened = cipher.decrypt(Nonce::from_slice(&first.nonce), Payload { msg: &first.ciphertext, aad: &aad });
-            if let Ok(payload) = opened {
+            let opened = match &first.key {
+                KeyPart::V1 { nonce, .. } => {
+                    let shares: Vec<Share> = subset
+                        .iter()
+                        .filter_map(|&i| match &self.parsed[i].key {
+                            KeyPart::V1 { key_share, .. } => {
+                                Some(Share { x: self.parsed[i].info.x, y: key_share.clone() })
+                            }
+                            KeyPart::V2(_) => None,
+                        })
+                        .collect();
+                    let key = shamir::combine(&shares)?;
+                    let aad = aad(&self.split, self.k, self.n, self.inner_kind);
+                    let cipher = ChaCha20Poly1305::new(Key::from_slice(&key));
+                    cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: &first.ciphertext, aad: &aad }).ok()
+                }
+                KeyPart::V2(reference) => {
+                    let shares: Vec<slip39::Share> = subset
+                        .iter()
+                        .filter_map(|&i| match &self.parsed[i].key {
+                            KeyPart::V2(s) => Some(s.clone()),
+                            KeyPart::V1 { .. } => None,
+                        })
+                        .collect();
+                    // A share whose digest does not check is tried in another subset.
+                    let Ok(master) = slip39::combine(&shares, b"") else { continue };
+                    let key = key_v2(&master);
+                    let aad = aad_v2(self.k, self.n, self.inner_kind, reference.identifier());
+                    let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+                    cipher
+                        .decrypt(Nonce::from_slice(&[0; NONCE_LEN]), Payload { msg: &first.ciphertext, aad: &aad })
+                        .ok()
+                }
+            };
+            if let Some(payload) = opened {
                 return Ok(Combined {
                     payload: Zeroizing::new(payload),
                     inner_kind: self.inner_kind,
@@ -283,6 +348,64 @@ fn aad(split: &[u8; SPLIT_ID_LEN], k: u8, n: u8, inner: InnerKind) -> Vec<u8> {
     a
 }
 
+/// Associated data of a version-2 ciphertext: K, N, the inner kind and the
+/// SLIP-39 identifier.
+fn aad_v2(k: u8, n: u8, inner: InnerKind, identifier: u16) -> Vec<u8> {
+    let mut a = AAD_PREFIX_V2.to_vec();
+    a.extend_from_slice(&[k, n, inner.code()]);
+    a.extend_from_slice(&identifier.to_be_bytes());
+    a
+}
+
+/// The version-2 ChaCha20-Poly1305 key: SHA-256(KEY_DOMAIN_V2 ‖ master secret).
+pub fn key_v2(master_secret: &[u8]) -> Zeroizing<[u8; KEY_LEN]> {
+    let mut h = Sha256::new();
+    h.update(KEY_DOMAIN_V2);
+    h.update(master_secret);
+    Zeroizing::new(h.finalize().into())
+}
+
+/// The split id of a version-2 share: derived from the ciphertext all its
+/// shares carry.
+fn split_id_v2(ciphertext: &[u8]) -> [u8; SPLIT_ID_LEN] {
+    let full = blake3::derive_key("paperseed share split v2", ciphertext);
+    full[..SPLIT_ID_LEN].try_into().expect("16 of 32 bytes")
+}
+
+/// A SLIP-39 share as bytes: its words' 10-bit indices, big-endian, packed,
+/// zero bits at the end.
+fn pack_words(share: &slip39::Share) -> Vec<u8> {
+    let list = slip39::wordlist();
+    let mut bits: Vec<bool> = Vec::new();
+    for w in share.to_words() {
+        let i = list.iter().position(|x| *x == w).expect("a word of the list") as u16;
+        bits.extend((0..10).rev().map(|b| i >> b & 1 == 1));
+    }
+    bits.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |acc, (j, &b)| acc | (u8::from(b) << (7 - j)))).collect()
+}
+
+/// The SLIP-39 share packed by [`pack_words`].
+fn unpack_words(bytes: &[u8]) -> Result<slip39::Share, String> {
+    let count = bytes.len() * 8 / 10;
+    let bit = |i: usize| bytes[i / 8] >> (7 - i % 8) & 1 == 1;
+    if (count * 10..bytes.len() * 8).any(bit) || bytes.len() != (count * 10).div_ceil(8) {
+        return Err("the share words are not packed canonically".into());
+    }
+    let list = slip39::wordlist();
+    let words: Vec<&str> =
+        (0..count).map(|w| list[(0..10).fold(0usize, |acc, b| acc << 1 | usize::from(bit(w * 10 + b)))]).collect();
+    slip39::Share::from_mnemonic(&words.join(" ")).map_err(|e| format!("the share words do not check: {e}"))
+}
+
+/// The SLIP-39 words of a version-2 share payload (`None` for version 1).
+pub fn share_words(bytes: &[u8]) -> Result<Option<Vec<&'static str>>, ProtectError> {
+    let p = parse(bytes, 0)?;
+    Ok(match p.key {
+        KeyPart::V2(share) => Some(share.to_words()),
+        KeyPart::V1 { .. } => None,
+    })
+}
+
 fn check_holder(h: &str) -> Result<(), ProtectError> {
     let bad = |why: String| ProtectError::BadSplit(format!("holder {h:?} {why}"));
     if h.trim().is_empty() {
@@ -313,9 +436,9 @@ pub fn split(
     split_with(payload, inner_kind, k, n, holders, &mut OsRng)
 }
 
-/// [`split`] with a chosen random source. Random bytes are drawn in this
-/// order: split id (16), key (32), nonce (12), then the key's Shamir
-/// coefficients.
+/// [`split`] with a chosen random source: version-2 shares. Random bytes
+/// are drawn by SLIP-39 splitting a fresh 16-byte master secret (drawn
+/// first).
 pub fn split_with(
     payload: &[u8],
     inner_kind: InnerKind,
@@ -324,6 +447,50 @@ pub fn split_with(
     holders: &[String],
     rng: &mut dyn Rng,
 ) -> Result<Vec<Vec<u8>>, ProtectError> {
+    check_split(payload, inner_kind, k, n, holders)?;
+    let mut master = Zeroizing::new([0u8; MASTER_SECRET_LEN]);
+    rng.fill(master.as_mut())?;
+    let mut failed = None;
+    let mut fill = |buf: &mut [u8]| {
+        if let Err(e) = rng.fill(buf) {
+            failed = Some(e);
+        }
+    };
+    let shares = slip39::split(master.as_ref(), k, n, b"", 0, true, &mut fill)
+        .map_err(|e| ProtectError::BadSplit(e.to_string()))?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    let identifier = shares[0].identifier();
+    let key = key_v2(master.as_ref());
+    let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+    let aad = aad_v2(k, n, inner_kind, identifier);
+    let ciphertext = cipher
+        .encrypt(Nonce::from_slice(&[0; NONCE_LEN]), Payload { msg: payload, aad: &aad })
+        .map_err(|_| ProtectError::BadSplit("encryption failed".into()))?;
+    Ok(shares
+        .iter()
+        .map(|share| {
+            let mut pairs = vec![
+                (0, Value::Uint(SHARE_VERSION_2)),
+                (1, Value::Bytes(pack_words(share))),
+                (2, Value::Uint(n.into())),
+                (3, Value::Uint(inner_kind.code().into())),
+                (4, Value::Bytes(ciphertext.clone())),
+            ];
+            if !holders.is_empty() {
+                pairs.push((5, Value::Array(holders.iter().map(Value::text).collect())));
+            }
+            let value = Value::int_map(pairs);
+            let bytes = value.encode();
+            zeroize_value(value);
+            bytes
+        })
+        .collect())
+}
+
+/// The checks every split makes before drawing randomness.
+fn check_split(payload: &[u8], inner_kind: InnerKind, k: u8, n: u8, holders: &[String]) -> Result<(), ProtectError> {
     if !(2..=MAX_SHARES).contains(&n) || !(2..=n).contains(&k) {
         return Err(shamir::ShamirError::BadThreshold { k, n }.into());
     }
@@ -339,7 +506,21 @@ pub fn split_with(
     if !holders.is_empty() && holders.len() != usize::from(n) {
         return Err(ProtectError::BadSplit(format!("{} holders named for {n} shares", holders.len())));
     }
-    holders.iter().try_for_each(|h| check_holder(h))?;
+    holders.iter().try_for_each(|h| check_holder(h))
+}
+
+/// Version-1 shares (paperseed 0.1), kept to check the version-1 vectors
+/// byte for byte. Random bytes are drawn in this order: split id (16), key
+/// (32), nonce (12), then the key's Shamir coefficients.
+pub fn split_v1_with(
+    payload: &[u8],
+    inner_kind: InnerKind,
+    k: u8,
+    n: u8,
+    holders: &[String],
+    rng: &mut dyn Rng,
+) -> Result<Vec<Vec<u8>>, ProtectError> {
+    check_split(payload, inner_kind, k, n, holders)?;
     let mut split = [0u8; SPLIT_ID_LEN];
     rng.fill(&mut split)?;
     let mut key = Zeroizing::new([0u8; KEY_LEN]);
@@ -380,11 +561,14 @@ pub fn split_with(
 /// Best-effort wipe of key share bytes held in a CBOR value.
 fn zeroize_value(value: Value) {
     use zeroize::Zeroize;
-    if let Value::Map(map) = value {
-        for (_, v) in map {
-            if let Value::Bytes(mut b) = v {
-                b.zeroize();
-            }
+    let values: Vec<Value> = match value {
+        Value::Map(map) => map.into_values().collect(),
+        Value::IntMap(map) => map.into_values().collect(),
+        _ => Vec::new(),
+    };
+    for v in values {
+        if let Value::Bytes(mut b) = v {
+            b.zeroize();
         }
     }
 }
@@ -392,8 +576,10 @@ fn zeroize_value(value: Value) {
 fn parse(bytes: &[u8], input: usize) -> Result<Parsed, ProtectError> {
     let corrupt = |reason: String| ProtectError::Corrupt { input, reason };
     let value = Value::decode(bytes).map_err(|e| corrupt(format!("not canonical CBOR: {e}")))?;
-    let Value::Map(mut map) = value else {
-        return Err(corrupt("not a CBOR map".into()));
+    let mut map = match value {
+        Value::Map(map) => map,
+        Value::IntMap(map) => return parse_v2(map, input),
+        _ => return Err(corrupt("not a CBOR map".into())),
     };
     let mut take = |key: &str| map.remove(&MapKey(key.to_string()));
     let uint = |v: Option<Value>, key: &str| match v {
@@ -464,8 +650,91 @@ fn parse(bytes: &[u8], input: usize) -> Result<Parsed, ProtectError> {
         holders,
         inner_kind,
         ciphertext_len: ciphertext.len(),
+        version: 1,
+        identifier: None,
     };
-    Ok(Parsed { info, key_share, nonce, ciphertext })
+    Ok(Parsed { info, key: KeyPart::V1 { key_share, nonce }, ciphertext })
+}
+
+/// Read a version-2 share payload (integer keys).
+fn parse_v2(mut map: BTreeMap<u64, Value>, input: usize) -> Result<Parsed, ProtectError> {
+    let corrupt = |reason: String| ProtectError::Corrupt { input, reason };
+    let uint = |v: Option<Value>, key: u64| match v {
+        Some(Value::Uint(u)) => Ok(u),
+        Some(_) => Err(corrupt(format!("field {key} is not an unsigned integer"))),
+        None => Err(corrupt(format!("field {key} is missing"))),
+    };
+    let bytes_of = |v: Option<Value>, key: u64| match v {
+        Some(Value::Bytes(b)) => Ok(b),
+        Some(_) => Err(corrupt(format!("field {key} is not a byte string"))),
+        None => Err(corrupt(format!("field {key} is missing"))),
+    };
+    let version = uint(map.remove(&0), 0)?;
+    if version != SHARE_VERSION_2 {
+        return Err(ProtectError::NewerShareVersion(version));
+    }
+    let share = unpack_words(&Zeroizing::new(bytes_of(map.remove(&1), 1)?)).map_err(corrupt)?;
+    let n = uint(map.remove(&2), 2)?;
+    let k = u64::from(share.member_threshold());
+    if !(2..=u64::from(MAX_SHARES)).contains(&n) || !(2..=n).contains(&k) {
+        return Err(corrupt(format!("K = {k}, N = {n} is not a valid threshold")));
+    }
+    if share.group_count() != 1 || share.group_threshold() != 1 {
+        return Err(corrupt("the share words belong to a SLIP-39 set with several groups".into()));
+    }
+    let x = u64::from(share.member_index()) + 1;
+    if x > n {
+        return Err(corrupt(format!("share number {x} is not in 1..={n}")));
+    }
+    if share.value().len() != MASTER_SECRET_LEN {
+        return Err(corrupt(format!("the share words hold {} bytes, not {MASTER_SECRET_LEN}", share.value().len())));
+    }
+    let inner = uint(map.remove(&3), 3)?;
+    let inner_kind = InnerKind::from_code(inner).ok_or(ProtectError::UnknownInnerKind(inner))?;
+    let ciphertext = bytes_of(map.remove(&4), 4)?;
+    if ciphertext.len() <= TAG_LEN || ciphertext.len() > MAX_PAYLOAD + TAG_LEN {
+        return Err(corrupt(format!("the ciphertext has {} bytes", ciphertext.len())));
+    }
+    let (k, n, x) = (k as u8, n as u8, x as u8);
+    let holders = match map.remove(&5) {
+        None => Vec::new(),
+        Some(v) => holders_of(v, n).map_err(corrupt)?,
+    };
+    if let Some(key) = map.keys().next() {
+        return Err(corrupt(format!("unknown field {key}")));
+    }
+    let info = ShareInfo {
+        split: split_id_v2(&ciphertext),
+        k,
+        n,
+        x,
+        holder: holder_of(&holders, x),
+        holders,
+        inner_kind,
+        ciphertext_len: ciphertext.len(),
+        version: 2,
+        identifier: Some(share.identifier()),
+    };
+    Ok(Parsed { info, key: KeyPart::V2(share), ciphertext })
+}
+
+/// The holders' names of a share payload: N texts, each a valid name.
+fn holders_of(v: Value, n: u8) -> Result<Vec<String>, String> {
+    let Value::Array(items) = v else { return Err("the holders are not an array".into()) };
+    let names = items
+        .into_iter()
+        .map(|v| match v {
+            Value::Text(t) => Ok(t),
+            _ => Err("a holder is not text".to_string()),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if names.len() != usize::from(n) {
+        return Err(format!("{} holders for {n} shares", names.len()));
+    }
+    for h in &names {
+        check_holder(h).map_err(|e| e.to_string())?;
+    }
+    Ok(names)
 }
 
 /// Read one share payload: what it is, without its secret parts (for
@@ -508,11 +777,16 @@ pub fn group<B: AsRef<[u8]>>(share_payloads: &[B]) -> Result<Vec<Group>, Protect
         if info.holders != g.holders {
             return Err(disagree("they name different holders"));
         }
-        if p.nonce != reference.nonce || p.ciphertext != reference.ciphertext {
+        let same_nonce = match (&p.key, &reference.key) {
+            (KeyPart::V1 { nonce: a, .. }, KeyPart::V1 { nonce: b, .. }) => a == b,
+            (KeyPart::V2(_), KeyPart::V2(_)) => info.identifier == reference.info.identifier,
+            _ => false,
+        };
+        if !same_nonce || p.ciphertext != reference.ciphertext {
             return Err(disagree("they carry different encrypted data"));
         }
         match g.parsed.iter().find(|q| q.info.x == info.x) {
-            Some(q) if q.key_share == p.key_share => {} // the same share again
+            Some(q) if q.key == p.key => {} // the same share again
             Some(_) => return Err(disagree(&format!("two different shares are numbered {}", info.x))),
             None => {
                 let at = g.shares.partition_point(|s| s.x < info.x);
@@ -522,6 +796,46 @@ pub fn group<B: AsRef<[u8]>>(share_payloads: &[B]) -> Result<Vec<Group>, Protect
         }
     }
     Ok(groups.into_values().collect())
+}
+
+/// [`group`], with shares typed as SLIP-39 words added to the version-2
+/// split they belong to (same SLIP-39 identifier and threshold). Returns
+/// the groups and how many typed shares matched no split (their split's
+/// codes or recovery text must be read too: the words hold only the key).
+pub fn group_with_words<B: AsRef<[u8]>>(
+    share_payloads: &[B],
+    words: &[slip39::Share],
+) -> Result<(Vec<Group>, usize), ProtectError> {
+    let mut groups = group(share_payloads)?;
+    let mut unmatched = 0;
+    for typed in words {
+        let target = groups
+            .iter_mut()
+            .find(|g| g.parsed[0].info.identifier == Some(typed.identifier()) && g.k == typed.member_threshold());
+        let Some(g) = target else {
+            unmatched += 1;
+            continue;
+        };
+        let x = typed.member_index() + 1;
+        let disagree = |reason: String| ProtectError::Inconsistent { split: g.code(), reason };
+        if x > g.n || typed.group_count() != 1 {
+            return Err(disagree(format!("typed share words number {x}, but the split has {} shares", g.n)));
+        }
+        let mut p = g.parsed[0].clone();
+        p.info.x = x;
+        p.info.holder = holder_of(&p.info.holders, x);
+        p.key = KeyPart::V2(typed.clone());
+        match g.parsed.iter().find(|q| q.info.x == x) {
+            Some(q) if q.key == p.key => {}
+            Some(_) => return Err(disagree(format!("the typed words of share {x} differ from its codes"))),
+            None => {
+                let at = g.shares.partition_point(|s| s.x < x);
+                g.shares.insert(at, p.info.clone());
+                g.parsed.insert(at, p);
+            }
+        }
+    }
+    Ok((groups, unmatched))
 }
 
 /// Rebuild the payload from share payloads of one split.
@@ -565,7 +879,7 @@ mod tests {
 
     #[test]
     fn altered_key_share_is_skipped_when_spares_exist() {
-        let shares = split(b"\xa1\x61v\x01", InnerKind::Sheet, 2, 3, &[]).unwrap();
+        let shares = split_v1_with(b"\xa1\x61v\x01", InnerKind::Sheet, 2, 3, &[], &mut OsRng).unwrap();
         // Alter share 1's key share but keep the CBOR valid.
         let Value::Map(mut m) = Value::decode(&shares[0]).unwrap() else { panic!() };
         let ks = m.get_mut(&MapKey("key_share".into())).unwrap();
@@ -580,7 +894,7 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        let shares = split(b"\xa0", InnerKind::Sheet, 2, 2, &[]).unwrap();
+        let shares = split_v1_with(b"\xa0", InnerKind::Sheet, 2, 2, &[], &mut OsRng).unwrap();
         let Value::Map(m) = Value::decode(&shares[0]).unwrap() else { panic!() };
         let with = |key: &str, v: Value| {
             let mut m = m.clone();
@@ -616,5 +930,101 @@ mod tests {
         assert!(matches!(split(b"", InnerKind::Sheet, 2, 2, &[]), Err(ProtectError::BadSplit(_))));
         assert!(matches!(split(b"\xa0", InnerKind::Sheet, 3, 2, &[]), Err(ProtectError::Shamir(_))));
         assert!(matches!(split(b"\xa0", InnerKind::Sheet, 2, 17, &[]), Err(ProtectError::Shamir(_))));
+    }
+
+    /// A version-2 share payload with one field replaced.
+    fn with_v2(share: &[u8], key: u64, v: Option<Value>) -> Vec<u8> {
+        let Value::IntMap(mut m) = Value::decode(share).unwrap() else { panic!("v2 shares have integer keys") };
+        match v {
+            Some(v) => m.insert(key, v),
+            None => m.remove(&key),
+        };
+        Value::IntMap(m).encode()
+    }
+
+    #[test]
+    fn version_2_shares_are_slip39_words_and_combine() {
+        let names: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let shares = split(b"\xa1\x61v\x01", InnerKind::Sheet, 2, 3, &names).unwrap();
+        let info = parse_share(&shares[2]).unwrap();
+        assert_eq!((info.version, info.k, info.n, info.x, info.holder.as_deref()), (2, 2, 3, 3, Some("c")));
+        let words = share_words(&shares[2]).unwrap().unwrap();
+        assert_eq!(words.len(), 20, "a 128-bit SLIP-39 share is 20 words");
+        let typed = slip39::Share::from_mnemonic(&words.join(" ")).unwrap();
+        assert_eq!(typed.member_index(), 2);
+        // Every split of two shares opens; the split code is the same on all.
+        for pair in [[0, 1], [0, 2], [1, 2]] {
+            let c = combine(&[shares[pair[0]].clone(), shares[pair[1]].clone()]).unwrap();
+            assert_eq!(&c.payload[..], b"\xa1\x61v\x01");
+        }
+        let codes: Vec<String> = shares.iter().map(|s| parse_share(s).unwrap().split_code()).collect();
+        assert!(codes.windows(2).all(|w| w[0] == w[1]));
+        // Share 1's codes with share 3's typed words.
+        let (groups, unmatched) = group_with_words(&shares[..1], std::slice::from_ref(&typed)).unwrap();
+        assert_eq!((groups.len(), unmatched), (1, 0));
+        assert_eq!(&groups[0].combine().unwrap().payload[..], b"\xa1\x61v\x01");
+        assert_eq!(groups[0].combine().unwrap().used, [1, 3]);
+        // Words of another split match nothing.
+        let other = split(b"\xa0", InnerKind::Sheet, 2, 3, &[]).unwrap();
+        let stranger = slip39::Share::from_mnemonic(&share_words(&other[1]).unwrap().unwrap().join(" ")).unwrap();
+        let (groups, unmatched) = group_with_words(&shares[..1], &[stranger]).unwrap();
+        assert_eq!((groups[0].have(), unmatched), (1, 1));
+    }
+
+    #[test]
+    fn version_2_words_and_key_follow_the_spec() {
+        // The key is SHA-256 of the domain and the master secret recovered from the words.
+        let shares = split_with(b"\xa0", InnerKind::Sheet, 2, 2, &[], &mut SeededRng::new(b"k")).unwrap();
+        let ws: Vec<slip39::Share> = shares
+            .iter()
+            .map(|s| slip39::Share::from_mnemonic(&share_words(s).unwrap().unwrap().join(" ")).unwrap())
+            .collect();
+        let master = slip39::combine(&ws, b"").unwrap();
+        assert_eq!(master.len(), MASTER_SECRET_LEN);
+        let mut h = Sha256::new();
+        h.update(b"paperseed share key v2");
+        h.update(&master[..]);
+        let key: [u8; 32] = h.finalize().into();
+        assert_eq!(*key_v2(&master), key);
+        let Value::IntMap(m) = Value::decode(&shares[0]).unwrap() else { panic!() };
+        let Some(Value::Bytes(ct)) = m.get(&4) else { panic!() };
+        let aad = aad_v2(2, 2, InnerKind::Sheet, ws[0].identifier());
+        let plain = ChaCha20Poly1305::new(Key::from_slice(&key))
+            .decrypt(Nonce::from_slice(&[0; 12]), Payload { msg: ct, aad: &aad })
+            .unwrap();
+        assert_eq!(plain, b"\xa0");
+        assert!(aad.starts_with(b"paperseed share v2\x02\x02\x01"));
+    }
+
+    #[test]
+    fn version_2_rejects_malformed() {
+        let shares = split(b"\xa0", InnerKind::Sheet, 2, 3, &[]).unwrap();
+        let s = &shares[0];
+        assert!(parse_share(s).is_ok());
+        assert!(matches!(parse_share(&with_v2(s, 0, Some(Value::Uint(3)))), Err(ProtectError::NewerShareVersion(3))));
+        assert!(matches!(parse_share(&with_v2(s, 3, Some(Value::Uint(9)))), Err(ProtectError::UnknownInnerKind(9))));
+        for (key, v) in [
+            (9, Some(Value::Uint(1))),
+            (2, Some(Value::Uint(1))),
+            (2, Some(Value::Uint(17))),
+            (1, None),
+            (4, None),
+            (4, Some(Value::Bytes(vec![0; 16]))),
+            (5, Some(Value::Array(vec![Value::text("a")]))),
+            (1, Some(Value::Bytes(vec![0; 25]))),
+        ] {
+            assert!(matches!(parse_share(&with_v2(s, key, v)), Err(ProtectError::Corrupt { .. })), "field {key}");
+        }
+        // One flipped bit of the packed words fails the SLIP-39 checksum.
+        let Value::IntMap(m) = Value::decode(s).unwrap() else { panic!() };
+        let Some(Value::Bytes(w)) = m.get(&1) else { panic!() };
+        let mut flipped = w.clone();
+        flipped[5] ^= 0x10;
+        assert!(matches!(parse_share(&with_v2(s, 1, Some(Value::Bytes(flipped)))), Err(ProtectError::Corrupt { .. })));
+        // Trailing padding bits must be zero (20 words = 200 bits = 25 bytes exactly, so use 33 words' worth).
+        assert!(unpack_words(&[0xff; 3]).is_err());
+        // Changing N (associated data) breaks the key: a forged N is not combined.
+        let forged: Vec<Vec<u8>> = shares[..2].iter().map(|s| with_v2(s, 2, Some(Value::Uint(4)))).collect();
+        assert!(matches!(combine(&forged), Err(ProtectError::BadKey)));
     }
 }

@@ -321,22 +321,57 @@ fn blocks(doc: &str, heading: &str) -> Vec<String> {
     section[..end].split("```").skip(1).step_by(2).map(|b| b.trim_start_matches("python").trim().to_string()).collect()
 }
 
-/// The split of FORMAT.md §8.2.5: counter "randomness".
-fn vector_shares(payload: &[u8], kind: InnerKind) -> Vec<Vec<u8>> {
+/// "Randomness" from a counter 00, 01, 02, … (the spec's vectors).
+fn counter() -> impl FnMut(&mut [u8]) {
     let mut c = 0u8;
-    let mut counter = |b: &mut [u8]| {
+    move |b: &mut [u8]| {
         for x in b {
             *x = c;
             c = c.wrapping_add(1);
         }
-    };
-    shares::split_with(payload, kind, 2, 3, &holders(&["spouse", "parents", "attorney"]), &mut counter).unwrap()
+    }
+}
+
+/// The version-1 split of FORMAT.md §8.2.9.
+fn vector_shares(payload: &[u8], kind: InnerKind) -> Vec<Vec<u8>> {
+    let names = holders(&["spouse", "parents", "attorney"]);
+    shares::split_v1_with(payload, kind, 2, 3, &names, &mut counter()).unwrap()
+}
+
+/// The version-2 split of FORMAT.md §8.2.4.
+fn vector_shares_v2(payload: &[u8]) -> Vec<Vec<u8>> {
+    let names = holders(&["spouse", "parents", "attorney"]);
+    shares::split_with(payload, InnerKind::Sheet, 2, 3, &names, &mut counter()).unwrap()
+}
+
+#[test]
+fn share_vector_v2_matches_spec() {
+    let doc = spec();
+    let b = blocks(&doc, "#### 8.2.4");
+    let payload = unhex(&b[0]);
+    assert!(payload::decode(&payload).is_ok(), "the vector's payload is a sheet payload");
+    let all = vector_shares_v2(&payload);
+    if std::env::var_os("PRINT_VECTORS").is_some() {
+        for s in &all {
+            eprintln!("{}", hex(s));
+            eprintln!("{}", shares::share_words(s).unwrap().unwrap().join(" "));
+        }
+    }
+    assert_eq!(hex(&all[0]), hex(&unhex(&b[1])), "share 1");
+    let flat = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (i, s) in all.iter().enumerate() {
+        let words = shares::share_words(s).unwrap().unwrap().join(" ");
+        assert!(flat.contains(&words), "the words of share {} are not in the spec", i + 1);
+    }
+    for pair in [[0, 1], [0, 2], [1, 2]] {
+        assert_eq!(&shares::combine(&pick(&all, &pair)).unwrap().payload[..], &payload[..]);
+    }
 }
 
 #[test]
 fn share_vector_matches_spec() {
     let doc = spec();
-    let b = blocks(&doc, "#### 8.2.5");
+    let b = blocks(&doc, "#### 8.2.9");
     let payload = unhex(&b[0]);
     // It is FORMAT.md's example payload.
     let backup = payload::decode(&payload).unwrap();
@@ -375,10 +410,11 @@ fn python_combiner_in_spec_works() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("combine.py");
     std::fs::write(&path, &script).unwrap();
-    let run = |input: String| {
+    let run_with = |input: String, args: &[String]| {
         use std::io::Write;
         let mut child = Command::new("python3")
             .arg(&path)
+            .args(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -389,15 +425,16 @@ fn python_combiner_in_spec_works() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         (out.stdout, String::from_utf8_lossy(&out.stderr).to_string())
     };
+    let run = |input: String| run_with(input, &[]);
     // The spec's vector, shares 3 and 1.
-    let payload = unhex(&blocks(&doc, "#### 8.2.5")[0]);
+    let payload = unhex(&blocks(&doc, "#### 8.2.9")[0]);
     let all = vector_shares(&payload, InnerKind::Sheet);
     let (out, err) = run(format!("{}\n{}\n", hex(&all[2]), hex(&all[0])));
     assert_eq!(out, payload);
     assert!(err.contains("inner kind 1"), "{err}");
-    // A real 3-of-5 split of an age-encrypted sheet payload.
+    // A real version-1 3-of-5 split of an age-encrypted sheet payload.
     let age = passphrase::encrypt(&sheet_payload(), &SecretString::from("pw"), FAST).unwrap();
-    let all = shares::split(&age, InnerKind::Age, 3, 5, &[]).unwrap();
+    let all = shares::split_v1_with(&age, InnerKind::Age, 3, 5, &[], &mut paperseed::protect::OsRng).unwrap();
     let (out, err) = run(pick(&all, &[4, 1, 2]).iter().map(|s| hex(s) + "\n").collect());
     assert_eq!(out, age);
     assert!(err.contains("inner kind 2"), "{err}");
@@ -405,4 +442,28 @@ fn python_combiner_in_spec_works() {
     let (out, err) = run(format!("{}\n", hex(&all[0])));
     assert!(out.is_empty());
     assert!(err.contains("3 of 5 needed, 1 found"), "{err}");
+    // Version 2, given the master secret `shamir recover` prints from the words.
+    let payload = unhex(&blocks(&doc, "#### 8.2.4")[0]);
+    let v2 = vector_shares_v2(&payload);
+    let words: Vec<paperseed::protect::slip39::Share> = [&v2[2], &v2[0]]
+        .iter()
+        .map(|s| {
+            let w = shares::share_words(s).unwrap().unwrap().join(" ");
+            paperseed::protect::slip39::Share::from_mnemonic(&w).unwrap()
+        })
+        .collect();
+    let master = paperseed::protect::slip39::combine(&words, b"").unwrap();
+    let (out, err) = run_with(format!("{}\n", hex(&v2[1])), &["--master".into(), hex(&master)]);
+    assert_eq!(out, payload);
+    assert!(err.contains("inner kind 1"), "{err}");
+    // Version 2 from the payloads alone, with the reference SLIP-39 package.
+    let slip39_ok =
+        Command::new("python3").args(["-c", "import shamir_mnemonic"]).output().is_ok_and(|o| o.status.success());
+    if tools_available(slip39_ok, "the Python shamir-mnemonic package is missing (pip install shamir-mnemonic)") {
+        let (out, _) = run(format!("{}\n{}\n", hex(&v2[2]), hex(&v2[0])));
+        assert_eq!(out, payload);
+        let all = shares::split(&age, InnerKind::Age, 3, 5, &[]).unwrap();
+        let (out, _) = run(pick(&all, &[4, 1, 2]).iter().map(|s| hex(s) + "\n").collect());
+        assert_eq!(out, age);
+    }
 }

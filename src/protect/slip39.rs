@@ -949,7 +949,7 @@ mod tests {
     struct Vector(String, Vec<String>, String, String);
 
     fn vectors() -> Vec<Vector> {
-        serde_json::from_str(include_str!("../tests/data/vectors/slip39-trezor-vectors.json")).unwrap()
+        serde_json::from_str(include_str!("../../tests/data/vectors/slip39-trezor-vectors.json")).unwrap()
     }
 
     type Check = fn(&Slip39Error) -> bool;
