@@ -1556,13 +1556,27 @@ fn main() {
 
 // ---------------------------------------------------------------- error-correction margin
 
-/// Decile of a margin: 0 for a clean read, 1 for (0, 10%], …, 10 for (90, 100%].
-fn decile(m: f32) -> usize {
-    if m <= 0.0 { 0 } else { ((m * 10.0 - 1e-4).ceil() as usize).clamp(1, 10) }
+/// Bin of a margin `m` in `n` equal steps: 0 for a clean read, then
+/// (0, 1/n), [1/n, 2/n), …, [(n−1)/n, 1), and n + 1 for exactly 100%; so that
+/// "at least T" is a sum of whole bins for T a multiple of 1/n.
+fn bin(m: f32, n: usize) -> usize {
+    if m <= 0.0 {
+        0
+    } else if m >= 1.0 - 1e-4 {
+        n + 1
+    } else {
+        ((m * n as f32 + 1e-4).floor() as usize).min(n - 1) + 1
+    }
 }
 
-fn decile_label(d: usize) -> String {
-    if d == 0 { "0 (clean)".into() } else { format!("{}–{}%", (d - 1) * 10 + 1, d * 10) }
+fn bin_label(b: usize, n: usize) -> String {
+    let step = 100 / n;
+    match b {
+        0 => "0 (clean)".into(),
+        1 => format!("1–{}%", step - 1),
+        b if b == n + 1 => "100%".into(),
+        b => format!("{}–{}%", (b - 1) * step, b * step - 1),
+    }
 }
 
 /// `margin.md`: the margin of the codes read per condition, and, along each
@@ -1572,29 +1586,30 @@ fn margin_report(conds: &[Cond], cases: &[CaseResult]) -> String {
     let mut out = String::from(
         "Error-correction margin of each code paperseed read (Normal effort): the share of its worst \
          Reed–Solomon block's capacity the read used (`scan::FoundCode::ecc`).\n\n\
-         | condition | codes | read | 0 | 1–25% | 26–50% | 51–75% | 76–100% | max | restored (Normal) |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         | condition | codes | read | 0 | 1–24% | 25–49% | 50–74% | 75–99% | 100% | max | restored (Normal) |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for &cond in conds {
         let cs: Vec<&CaseResult> = cases.iter().filter(|c| c.cond == cond).collect();
         let codes: usize = cs.iter().flat_map(|c| &c.pages).map(|p| p.codes.len()).sum();
         let read: usize = cs.iter().flat_map(|c| &c.pages).map(|p| p.paperseed.len()).sum();
         let ms: Vec<f32> = cs.iter().flat_map(|c| &c.pages).flat_map(|p| p.margins.values().copied()).collect();
-        let mut bins = [0usize; 5];
+        let mut bins = [0usize; 6];
         for &m in &ms {
-            bins[if m <= 0.0 { 0 } else { ((m * 4.0 - 1e-4).ceil() as usize).clamp(1, 4) }] += 1;
+            bins[bin(m, 4)] += 1;
         }
         let max = ms.iter().copied().fold(0.0f32, f32::max);
         let ok = cs.iter().filter(|c| c.restored_normal).count();
         let _ = writeln!(
             out,
-            "| {} | {codes} | {read} | {} | {} | {} | {} | {} | {:.0}% | {ok}/{} |",
+            "| {} | {codes} | {read} | {} | {} | {} | {} | {} | {} | {:.0}% | {ok}/{} |",
             cond.label(),
             bins[0],
             bins[1],
             bins[2],
             bins[3],
             bins[4],
+            bins[5],
             max * 100.0,
             cs.len()
         );
@@ -1634,12 +1649,12 @@ fn margin_report(conds: &[Cond], cases: &[CaseResult]) -> String {
         let sel: Vec<_> = steps.iter().filter(|s| s.0 == fade && pick(s.1)).collect();
         (sel.len(), sel.iter().filter(|s| !s.2).count())
     };
-    for d in 0..=10 {
-        let pick = |m: Option<f32>| m.is_some_and(|m| decile(m) == d);
+    for d in 0..=11 {
+        let pick = |m: Option<f32>| m.is_some_and(|m| bin(m, 10) == d);
         let (n, lost) = count(false, &pick);
         let (fn_, flost) = count(true, &pick);
         if n + fn_ > 0 {
-            let _ = writeln!(out, "| {} | {n} | {lost} | {fn_} | {flost} |", decile_label(d));
+            let _ = writeln!(out, "| {} | {n} | {lost} | {fn_} | {flost} |", bin_label(d, 10));
         }
     }
     let (n, lost) = count(false, &|m| m.is_none());
@@ -1653,7 +1668,7 @@ fn margin_report(conds: &[Cond], cases: &[CaseResult]) -> String {
          not read next step | not warned | not read next step |\n\
          |---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
-    for t in [0.25f32, 0.34, 0.42, 0.5, 0.59, 0.67, 0.75] {
+    for t in [0.25f32, 0.33, 0.4, 0.5, 0.6, 0.67, 0.75] {
         let split = |only_fade: bool| {
             let read: Vec<(f32, bool)> =
                 steps.iter().filter(|s| !only_fade || s.0).filter_map(|s| s.1.map(|m| (m, s.2))).collect();
