@@ -81,7 +81,8 @@ pub struct FoundCode {
     pub corners: [(f32, f32); 4],
     /// How much of its error correction the read needed (the worst
     /// Reed–Solomon block's corrected codewords over what it can correct, see
-    /// [`super::margin`]); `None` only if the symbol could not be measured.
+    /// [`super::margin`]), for the first read of this code the search made;
+    /// `None` only if the symbol could not be measured (not QR Model 2).
     pub ecc: Option<EccUsage>,
 }
 

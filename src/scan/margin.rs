@@ -43,6 +43,13 @@
 //! page of 8–13 codes spends well under a millisecond on it, against 20–200
 //! ms for the search.
 //!
+//! What the figure means for a sheet: ordinary scans and photos of a sound
+//! sheet stay below ~20%, and in the degradation bench's fade ladder codes at
+//! 50% or more were the ones about to stop reading (docs/BENCHMARKS.md, "Error-
+//! correction margin"), hence 50% as "near its limit". It measures the scan as
+//! well as the paper: the search keeps the first read of each code, and a
+//! later, filtered pass might have needed less.
+//!
 //! Only QR Model 2 symbols are measured (the only kind the page search samples
 //! and paperseed prints); [`measure`] returns `None` for anything else.
 
