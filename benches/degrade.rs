@@ -3,7 +3,7 @@
 //! compares with zxing-cpp and zbar on the very same image files.
 //!
 //! ```text
-//! cargo bench --bench degrade -- [--out DIR] [--seeds N] [--only TEXT] [--no-tools]
+//! cargo bench --bench degrade -- [--out DIR] [--seeds N] [--only TEXT] [--no-tools] [--margin]
 //! ```
 //!
 //! For every sample manifest (`samples/exchange.toml`, `bip39.toml`,
@@ -31,6 +31,15 @@
 //! Output in DIR: `table.md` (per condition), `details.md` (per condition and
 //! sheet), `failures.md`, `pages.tsv` (one row per page file), and the images.
 //! `scripts/bench-degrade.sh` runs this and puts the tables in docs/BENCHMARKS.md.
+//!
+//! `--margin` calibrates the error-correction margin that `scan::FoundCode::ecc`
+//! reports (the worst Reed–Solomon block's share of its capacity that a read
+//! needed): it adds a fade ladder (the same page with its ink fading off in
+//! specks, wear 2% to 18% in steps of 2; Normal effort only, not in the main
+//! tables) and writes `margin.md`: the
+//! margin of the codes read per condition, and, for each code read at one step
+//! of a ladder (resolution, rotation, blur, JPEG, noise, photo, fade), its
+//! margin against whether it still read one step further.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -64,11 +73,13 @@ struct Args {
     seeds: usize,
     only: Vec<String>,
     tools: bool,
+    /// Also run the fade ladder and write margin.md (error-correction margin).
+    margin: bool,
 }
 
 fn args() -> Args {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut a = Args { out: root.join("target/degrade"), seeds: 5, only: Vec::new(), tools: true };
+    let mut a = Args { out: root.join("target/degrade"), seeds: 5, only: Vec::new(), tools: true, margin: false };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -76,6 +87,7 @@ fn args() -> Args {
             "--seeds" => a.seeds = it.next().and_then(|s| s.parse::<usize>().ok()).expect("--seeds N").max(1),
             "--only" => a.only.push(it.next().expect("--only TEXT")),
             "--no-tools" => a.tools = false,
+            "--margin" => a.margin = true,
             // cargo bench passes --bench to harness=false targets.
             "--bench" => {}
             other => eprintln!("degrade: ignoring argument {other:?}"),
@@ -113,6 +125,26 @@ impl ValueNoise {
 }
 
 // ---------------------------------------------------------------- image operations
+
+/// Ink fading off the paper: specks of about half a module where the ink
+/// has gone (the share set by `wear`, varying ±40% in patches about a code's
+/// size), the remaining ink a little lighter, softened (σ 0.8 px) and with
+/// mild scanner noise (σ 4). The same `rng` seed gives the same specks and
+/// patches at every wear level, so a ladder shows one sheet wearing further.
+fn fade(img: &GrayImage, wear: f32, rng: &mut Rng) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let patches = ValueNoise::new(w, h, 350.0, rng);
+    let specks = ValueNoise::new(w, h, 3.5, rng);
+    let faded = GrayImage::from_fn(w, h, |x, y| {
+        let ink = (255.0 - img.get_pixel(x, y)[0] as f32) / 255.0;
+        let (xf, yf) = (x as f32, y as f32);
+        let local = wear * (0.6 + 0.8 * patches.at(xf, yf));
+        let t = ((specks.at(xf, yf) - local) / 0.08).clamp(0.0, 1.0);
+        let kept = t * t * (3.0 - 2.0 * t) * (1.0 - 0.5 * wear);
+        Luma([to_u8(235.0 - ink * kept * 210.0)])
+    });
+    add_noise(&blur(&faded, 0.8), 4.0, rng)
+}
 
 /// Brightness falling linearly from 100% to `low` along `dir` (unit vector).
 fn gradient(img: &GrayImage, dir: Pt, low: f32) -> GrayImage {
@@ -343,6 +375,27 @@ enum Cond {
     Stain,
     Corner,
     Fold,
+    /// Ink fading off in specks, wear level in percent (see [`fade`];
+    /// `--margin` only).
+    Fade(u8),
+}
+
+/// Wear levels of the fade ladder (`--margin`), in percent (see [`fade`]).
+const FADE_STEPS: &[u8] = &[2, 4, 6, 8, 10, 12, 14, 16, 18];
+
+/// Steps of increasing damage whose codes `margin.md` follows from one step to
+/// the next (the same seed at both steps).
+fn ladders() -> Vec<(&'static str, Vec<Cond>)> {
+    use Cond::*;
+    vec![
+        ("resolution", vec![Dpi(600), Dpi(300), Dpi(200), Dpi(150)]),
+        ("rotation", vec![Rotate(1.0), Rotate(3.0), Rotate(5.0), Rotate(10.0)]),
+        ("blur", vec![Blur(0.5), Blur(1.0), Blur(1.5)]),
+        ("JPEG", vec![Jpeg(60), Jpeg(40)]),
+        ("noise", vec![Noise(8.0), Noise(16.0)]),
+        ("photo", vec![Photo(12), Photo(4)]),
+        ("fade", FADE_STEPS.iter().map(|&c| Fade(c)).collect()),
+    ]
 }
 
 impl Cond {
@@ -391,6 +444,7 @@ impl Cond {
             Cond::Stain => "stain".into(),
             Cond::Corner => "torn-corner".into(),
             Cond::Fold => "fold".into(),
+            Cond::Fade(c) => format!("fade-{c}"),
         }
     }
 
@@ -409,6 +463,7 @@ impl Cond {
             Cond::Stain => "stain (≤ n−k codes)".into(),
             Cond::Corner => "torn-off corner (≤ n−k codes)".into(),
             Cond::Fold => "fold line".into(),
+            Cond::Fade(w) => format!("ink fading in specks, wear {w}%"),
         }
     }
 
@@ -417,7 +472,7 @@ impl Cond {
             Cond::Dpi(_) | Cond::RightAngle(_) | Cond::Blur(_) | Cond::Jpeg(_) => 1,
             Cond::Rotate(_) | Cond::Noise(_) => 2,
             Cond::Gradient => 3,
-            Cond::Photo(_) | Cond::Shadow | Cond::Fold => n,
+            Cond::Photo(_) | Cond::Shadow | Cond::Fold | Cond::Fade(_) => n,
             Cond::Stain | Cond::Corner => n + 1,
         }
     }
@@ -791,6 +846,12 @@ fn degrade(cond: Cond, sheet: &Sheet, seed: usize, dir: &Path) -> Vec<PageFile> 
                 damage = d;
                 Some(img)
             }
+            Cond::Fade(c) => {
+                // The same patches and noise at every step of the ladder: only
+                // the contrast changes.
+                let mut same = Rng::new(seed as u64 ^ hash(&sheet.name).rotate_left(17) ^ p.number as u64);
+                Some(fade(&p.image, c as f32 / 100.0, &mut same))
+            }
         };
         match image {
             Some(img) => {
@@ -818,6 +879,9 @@ struct PaperseedRead {
     normal: Read,
     found: Vec<Located>,
     pixels: u64,
+    /// Normalised text → error-correction margin of its read (share of the
+    /// worst block's capacity used).
+    margins: HashMap<String, f32>,
 }
 
 fn read_paperseed(path: &Path) -> PaperseedRead {
@@ -825,13 +889,23 @@ fn read_paperseed(path: &Path) -> PaperseedRead {
     let pages = scan::load(path, &Limits::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut found = Vec::new();
     let mut pixels = 0;
+    let mut margins = HashMap::new();
     for page in &pages {
-        pixels += u64::from(page.image.width()) * u64::from(page.image.height());
-        found.extend(restore::scan_page(page, &DetectOptions { expected: None, effort: Effort::Normal }));
+        let (w, h) = page.image.dimensions();
+        pixels += u64::from(w) * u64::from(h);
+        // restore::scan_page, keeping each code's error-correction margin.
+        for c in scan::find_codes(&page.image, &DetectOptions { expected: None, effort: Effort::Normal }) {
+            if let Some(e) = c.ecc {
+                margins.entry(norm(&c.text)).or_insert(e.used);
+            }
+            let (cx, cy) = centre(&c.corners);
+            let place = format!("{}, {}", page.source, restore::region(cx, cy, w, h));
+            found.push(Located { place, text: c.text, bytes: c.bytes });
+        }
     }
     let seconds = start.elapsed().as_secs_f64();
     let texts = found.iter().map(|l| norm(&l.text)).collect();
-    PaperseedRead { normal: Read { texts, seconds }, found, pixels }
+    PaperseedRead { normal: Read { texts, seconds }, found, pixels, margins }
 }
 
 fn thorough(path: &Path) -> (Vec<Located>, f64) {
@@ -908,6 +982,8 @@ struct PageResult {
     codes: Vec<u8>,
     intact: Vec<u8>,
     paperseed: Vec<u8>,
+    /// Error-correction margin of each code paperseed read (Normal effort).
+    margins: HashMap<u8, f32>,
     /// PAPERSEED texts read that are no frame of this sheet (misreads).
     wrong: usize,
     seconds: f64,
@@ -1056,12 +1132,15 @@ fn main() {
         );
     }
 
+    let fades = if args.margin { FADE_STEPS.iter().map(|&c| Cond::Fade(c)).collect() } else { Vec::new() };
     let conds: Vec<Cond> = Cond::all()
         .into_iter()
+        .chain(fades)
         .filter(|c| args.only.is_empty() || args.only.iter().any(|o| c.id().contains(o.as_str())))
         .collect();
     let mut cases: Vec<CaseResult> = Vec::new();
-    let mut memo: HashMap<PathBuf, (Read, Vec<Located>, u64)> = HashMap::new();
+    type Memo = (Read, Vec<Located>, u64, HashMap<String, f32>);
+    let mut memo: HashMap<PathBuf, Memo> = HashMap::new();
     for &cond in &conds {
         let dir = args.out.join(cond.id());
         fs::create_dir_all(&dir).unwrap();
@@ -1072,21 +1151,26 @@ fn main() {
                 let mut pixels = 0;
                 let mut pages = Vec::new();
                 for f in &files {
-                    let (read, located, px) = memo
+                    let (read, located, px, margins) = memo
                         .entry(f.path.clone())
                         .or_insert_with(|| {
                             let r = read_paperseed(&f.path);
-                            (r.normal, r.found, r.pixels)
+                            (r.normal, r.found, r.pixels, r.margins)
                         })
                         .clone();
                     found.extend(located);
                     pixels += px;
                     let (ps, wrong) = indices(sheet, &f.codes, &read.texts);
+                    let margins = margins
+                        .iter()
+                        .filter_map(|(t, &m)| sheet.frames.get(t).filter(|i| f.codes.contains(i)).map(|&i| (i, m)))
+                        .collect();
                     pages.push(PageResult {
                         file: f.path.clone(),
                         codes: f.codes.clone(),
                         intact: f.intact.clone(),
                         paperseed: ps,
+                        margins,
                         wrong,
                         seconds: if f.degraded { read.seconds } else { f64::NAN },
                         zxing: None,
@@ -1098,7 +1182,8 @@ fn main() {
                 let restored_normal = restored(&found, sheet.fingerprint);
                 let mut ok = restored_normal;
                 let mut thorough_seconds = 0.0;
-                if !ok && pixels <= KEEP_PIXELS {
+                // The fade ladder is read at Normal effort only (margin calibration).
+                if !ok && pixels <= KEEP_PIXELS && !matches!(cond, Cond::Fade(_)) {
                     for f in &files {
                         let (more, secs) = thorough(&f.path);
                         thorough_seconds += secs;
@@ -1173,7 +1258,9 @@ fn main() {
     let mut details =
         format!("{}\n", HEADER.replacen("| condition |", "| condition | sheet |", 1).replacen("|---|", "|---|---|", 1));
     let mut total = Tally::default();
-    for &cond in &conds {
+    // The fade ladder (--margin) is reported in margin.md only.
+    let fade = |c: Cond| matches!(c, Cond::Fade(_));
+    for &cond in conds.iter().filter(|&&c| !fade(c)) {
         let mut t = Tally::default();
         for c in cases.iter().filter(|c| c.cond == cond) {
             t.add(c, &sheets[c.sheet]);
@@ -1196,7 +1283,7 @@ fn main() {
 
     // Failures and misses.
     let mut failures = String::new();
-    for c in &cases {
+    for c in cases.iter().filter(|c| !fade(c.cond)) {
         let sheet = &sheets[c.sheet];
         let eligible = c.intact() >= sheet.k;
         let missed_intact: Vec<(usize, Vec<u8>)> = c
@@ -1261,7 +1348,7 @@ fn main() {
     }
     // Codes another decoder read where paperseed (Normal effort) did not.
     let mut behind = String::new();
-    for c in &cases {
+    for c in cases.iter().filter(|c| !fade(c.cond)) {
         for p in &c.pages {
             let others: BTreeSet<u8> =
                 p.zxing.iter().chain(p.zbar.iter()).flatten().copied().filter(|i| !p.paperseed.contains(i)).collect();
@@ -1335,4 +1422,136 @@ fn main() {
     fs::write(args.out.join("summary.md"), &summary).unwrap();
     fs::write(args.out.join("pages.tsv"), &tsv).unwrap();
     println!("\n{table}\n{failures}\n{summary}");
+    if args.margin {
+        let report = margin_report(&conds, &cases);
+        fs::write(args.out.join("margin.md"), &report).unwrap();
+        println!("{report}");
+    }
+}
+
+// ---------------------------------------------------------------- error-correction margin
+
+/// Bin of a margin `m` in `n` equal steps: 0 for a clean read, then
+/// (0, 1/n), [1/n, 2/n), …, [(n−1)/n, 1), and n + 1 for exactly 100%; so that
+/// "at least T" is a sum of whole bins for T a multiple of 1/n.
+fn bin(m: f32, n: usize) -> usize {
+    if m <= 0.0 {
+        0
+    } else if m >= 1.0 - 1e-4 {
+        n + 1
+    } else {
+        ((m * n as f32 + 1e-4).floor() as usize).min(n - 1) + 1
+    }
+}
+
+fn bin_label(b: usize, n: usize) -> String {
+    let step = 100 / n;
+    match b {
+        0 => "0 (clean)".into(),
+        1 => format!("1–{}%", step - 1),
+        b if b == n + 1 => "100%".into(),
+        b => format!("{}–{}%", (b - 1) * step, b * step - 1),
+    }
+}
+
+/// `margin.md`: the margin of the codes read per condition, and, along each
+/// ladder, a code's margin at one step against whether it still reads at the
+/// next.
+fn margin_report(conds: &[Cond], cases: &[CaseResult]) -> String {
+    let mut out = String::from(
+        "Error-correction margin of each code paperseed read (Normal effort): the share of its worst \
+         Reed–Solomon block's capacity the read used (`scan::FoundCode::ecc`).\n\n\
+         | condition | codes | read | 0 | 1–24% | 25–49% | 50–74% | 75–99% | 100% | max | restored (Normal) |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for &cond in conds {
+        let cs: Vec<&CaseResult> = cases.iter().filter(|c| c.cond == cond).collect();
+        let codes: usize = cs.iter().flat_map(|c| &c.pages).map(|p| p.codes.len()).sum();
+        let read: usize = cs.iter().flat_map(|c| &c.pages).map(|p| p.paperseed.len()).sum();
+        let ms: Vec<f32> = cs.iter().flat_map(|c| &c.pages).flat_map(|p| p.margins.values().copied()).collect();
+        let mut bins = [0usize; 6];
+        for &m in &ms {
+            bins[bin(m, 4)] += 1;
+        }
+        let max = ms.iter().copied().fold(0.0f32, f32::max);
+        let ok = cs.iter().filter(|c| c.restored_normal).count();
+        let _ = writeln!(
+            out,
+            "| {} | {codes} | {read} | {} | {} | {} | {} | {} | {} | {:.0}% | {ok}/{} |",
+            cond.label(),
+            bins[0],
+            bins[1],
+            bins[2],
+            bins[3],
+            bins[4],
+            bins[5],
+            max * 100.0,
+            cs.len()
+        );
+    }
+
+    // Along each ladder: (ladder is fade, margin at this step or None when
+    // not read, read at the next step).
+    let mut steps: Vec<(bool, Option<f32>, bool)> = Vec::new();
+    for (name, ladder) in ladders() {
+        for pair in ladder.windows(2) {
+            for a in cases.iter().filter(|c| c.cond == pair[0]) {
+                let Some(b) = cases.iter().find(|c| c.cond == pair[1] && c.sheet == a.sheet && c.seed == a.seed) else {
+                    continue;
+                };
+                for (pa, pb) in a.pages.iter().zip(&b.pages) {
+                    for i in &pa.codes {
+                        let before = match (pa.paperseed.contains(i), pa.margins.get(i)) {
+                            (true, Some(&m)) => Some(m),
+                            (true, None) => continue, // read but not measured (not seen so far)
+                            (false, _) => None,
+                        };
+                        steps.push((name == "fade", before, pb.paperseed.contains(i)));
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(
+        "\nA code's margin at one step of a ladder against whether it still read one step further (same \
+         sheet, seed and code). Ladders: resolution 600→300→200→150 dpi, rotation 1→3→5→10°, blur \
+         0.5→1→1.5, JPEG 60→40, noise 8→16, photo 12→4 Mpx; fade: wear 2→4→…→18% (the same specks \
+         wearing further).\n\n\
+         | margin at step i | other ladders: codes | not read at step i+1 | fade: codes | not read at step i+1 |\n\
+         |---|---:|---:|---:|---:|\n",
+    );
+    let count = |fade: bool, pick: &dyn Fn(Option<f32>) -> bool| {
+        let sel: Vec<_> = steps.iter().filter(|s| s.0 == fade && pick(s.1)).collect();
+        (sel.len(), sel.iter().filter(|s| !s.2).count())
+    };
+    for d in 0..=11 {
+        let pick = |m: Option<f32>| m.is_some_and(|m| bin(m, 10) == d);
+        let (n, lost) = count(false, &pick);
+        let (fn_, flost) = count(true, &pick);
+        if n + fn_ > 0 {
+            let _ = writeln!(out, "| {} | {n} | {lost} | {fn_} | {flost} |", bin_label(d, 10));
+        }
+    }
+    let (n, lost) = count(false, &|m| m.is_none());
+    let (fn_, flost) = count(true, &|m| m.is_none());
+    let _ = writeln!(out, "| not read | {n} | {lost} | {fn_} | {flost} |");
+
+    out.push_str(
+        "\nA threshold T: codes read at step i with margin ≥ T (warned) or below, and how many of each \
+         were not read one step further.\n\n\
+         | T | all ladders: warned | not read next step | not warned | not read next step | fade: warned | \
+         not read next step | not warned | not read next step |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for t in [0.25f32, 0.33, 0.4, 0.5, 0.6, 0.67, 0.75] {
+        let split = |only_fade: bool| {
+            let read: Vec<(f32, bool)> =
+                steps.iter().filter(|s| !only_fade || s.0).filter_map(|s| s.1.map(|m| (m, s.2))).collect();
+            let (warned, quiet): (Vec<_>, Vec<_>) = read.iter().partition(|r| r.0 >= t - 1e-4);
+            let lost = |v: &[&(f32, bool)]| v.iter().filter(|r| !r.1).count();
+            format!("{} | {} | {} | {}", warned.len(), lost(&warned), quiet.len(), lost(&quiet))
+        };
+        let _ = writeln!(out, "| {:.0}% | {} | {} |", t * 100.0, split(false), split(true));
+    }
+    out
 }

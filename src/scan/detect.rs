@@ -38,6 +38,7 @@ use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatter
 use rxing::{BinaryBitmap, DecodeHints, Luma8Source, Point};
 
 use super::charset::bytes_to_text;
+use super::margin::{self, EccUsage};
 use super::prepare;
 
 /// How hard [`find_codes`] tries before giving up on codes it has not found.
@@ -78,6 +79,11 @@ pub struct FoundCode {
     /// top-left, top-right, bottom-right, bottom-left as the symbol reads
     /// (estimated from the finder patterns).
     pub corners: [(f32, f32); 4],
+    /// How much of its error correction the read needed (the worst
+    /// Reed–Solomon block's corrected codewords over what it can correct, see
+    /// [`super::margin`]), for the first read of this code the search made;
+    /// `None` only if the symbol could not be measured (not QR Model 2).
+    pub ecc: Option<EccUsage>,
 }
 
 impl FoundCode {
@@ -158,6 +164,9 @@ struct Hit {
     bytes: Vec<u8>,
     corners: [(f32, f32); 4],
     module: f32,
+    /// The sampled module matrix the text was decoded from (measured by
+    /// [`margin::measure`] only if the code is new to the search).
+    bits: BitMatrix,
 }
 
 /// Where a decoded image sits on the page: image point `(u, v)` is page point
@@ -304,7 +313,8 @@ impl Search<'_> {
             self.seen.insert(hit.text.clone());
             let corners = hit.corners.map(|c| frame.to_page(c));
             self.modules.push(hit.module / frame.scale);
-            self.found.push(FoundCode { text: hit.text, bytes: hit.bytes, corners });
+            let ecc = catch_unwind(AssertUnwindSafe(|| margin::measure(&hit.bits))).ok().flatten();
+            self.found.push(FoundCode { text: hit.text, bytes: hit.bytes, corners, ecc });
             added += 1;
         }
         for (p, module) in decoded.loose {
@@ -736,7 +746,7 @@ fn decode_image(img: &GrayImage, attempts_left: &mut usize) -> Decoded {
             let (text, bytes) = decode_bits(detected.getBits())?;
             let (corners, module) =
                 corners_from_finders(point(set.tl.p), point(set.tr.p), point(set.bl.p), detected.getBits().width());
-            Some(Hit { text, bytes, corners, module })
+            Some(Hit { text, bytes, corners, module, bits: detected.getBits().clone() })
         }));
         if let Ok(Some(hit)) = decoded {
             used.extend([set.bl, set.tl, set.tr]);
@@ -759,7 +769,7 @@ fn decode_image(img: &GrayImage, attempts_left: &mut usize) -> Decoded {
             return None;
         }
         let (corners, module) = corners_from_finders(point(p[1]), point(p[2]), point(p[0]), detected.getBits().width());
-        Some(Hit { text, bytes, corners, module })
+        Some(Hit { text, bytes, corners, module, bits: detected.getBits().clone() })
     }));
     if let Ok(Some(hit)) = decoded {
         push_unique(&mut out.hits, hit);

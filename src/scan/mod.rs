@@ -27,6 +27,7 @@
 mod charset;
 pub mod detect;
 pub mod load;
+pub mod margin;
 mod pdfguard;
 pub mod prepare;
 
@@ -34,6 +35,7 @@ use std::path::PathBuf;
 
 pub use detect::{DetectOptions, Effort, FoundCode, SearchStats, find_codes, find_codes_counted};
 pub use load::{Loaded, Page, SkipReason, Skipped, load, load_with_budget, load_with_notes};
+pub use margin::EccUsage;
 
 /// Bounds applied to untrusted input files.
 ///
