@@ -137,7 +137,7 @@ pub fn payload_of(backup: &Backup) -> (Vec<u8>, Vec<u8>) {
 pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
     backup.validate()?;
     let (_, carried) = payload_of(backup);
-    render_sheet(backup, PayloadKind::Sheet, &carried, opts, !opts.no_plaintext, Vec::new())
+    render_sheet(backup, PayloadKind::Sheet, &carried, opts, !opts.no_plaintext, Vec::new(), None, None)
 }
 
 /// How a protected sheet is locked (see FORMAT.md §10).
@@ -159,6 +159,10 @@ pub struct ProtectedSheet {
     pub share: Option<(u8, Option<String>)>,
     /// The split's code, common to all its shares.
     pub split_code: Option<String>,
+    /// On share sheets: the fingerprint of the secrets, which restore
+    /// reports once the shares are combined (`sheet.fingerprint` is the
+    /// share's own codes').
+    pub secrets_fingerprint: Option<Fingerprint>,
 }
 
 /// Turn a backup into passphrase-encrypted and/or share sheets.
@@ -182,29 +186,65 @@ pub fn encode_protected(
     };
     let Some((k, n, holders)) = &protection.shares else {
         let carried = format::envelope::seal(&inner, false);
-        let sheet = render_sheet(backup, PayloadKind::Encrypted, &carried, opts, false, notices)?;
-        return Ok(vec![ProtectedSheet { sheet, share: None, split_code: None }]);
+        let sheet = render_sheet(backup, PayloadKind::Encrypted, &carried, opts, false, notices, None, None)?;
+        return Ok(vec![ProtectedSheet { sheet, share: None, split_code: None, secrets_fingerprint: None }]);
     };
     let shares = protect::shares::split(&inner, inner_kind, *k, *n, holders)?;
+    // What restore reports once the shares are combined (and decrypted).
+    let secrets_fingerprint = Fingerprint::of(&payload);
     let mut out = Vec::new();
     for bytes in shares {
         let info = protect::shares::parse_share(&bytes)?;
         let holder = info.holder_of(info.x);
-        let mut share_notices = vec![format!(
-            "SHARE {} OF {}: any {} of the {} share sheets together restore the secrets.{} This sheet alone reveals nothing about them. Split {}: every share of this split shows the same code.",
-            info.x,
-            info.n,
-            info.k,
-            info.n,
-            holder.as_deref().map(|h| format!(" Holder: {h}.")).unwrap_or_default(),
-            info.split_code()
-        )];
+        let mut share_notices = vec![share_notice(&info, holder.as_deref(), Fingerprint::of(&bytes))];
+        if let Some(words) = protect::shares::share_words(&bytes)? {
+            share_notices.push(share_words_notice(&info, &words));
+        }
         share_notices.extend(notices.iter().cloned());
         let carried = format::envelope::seal(&bytes, false);
-        let sheet = render_sheet(backup, PayloadKind::Share, &carried, opts, false, share_notices)?;
-        out.push(ProtectedSheet { sheet, share: Some((info.x, holder)), split_code: Some(info.split_code()) });
+        let header = Some(("Fingerprint of the secrets", secrets_fingerprint));
+        let share_of = Some((info.k, info.n));
+        let sheet = render_sheet(backup, PayloadKind::Share, &carried, opts, false, share_notices, header, share_of)?;
+        out.push(ProtectedSheet {
+            share: Some((info.x, holder)),
+            split_code: Some(info.split_code()),
+            secrets_fingerprint: Some(secrets_fingerprint),
+            sheet,
+        });
     }
     Ok(out)
+}
+
+/// What a share sheet says about itself: which share, how many to gather
+/// and from whom, and its own codes' fingerprint apart from the secrets'.
+fn share_notice(info: &protect::ShareInfo, holder: Option<&str>, codes: Fingerprint) -> String {
+    let others: Vec<String> = (1..=info.n).filter(|x| *x != info.x).filter_map(|x| info.holder_of(x)).collect();
+    let from = match others.as_slice() {
+        [] => String::new(),
+        [one] => format!(", from {one}"),
+        [init @ .., last] => format!(", from {} or {last}", init.join(", ")),
+    };
+    format!(
+        "SHARE {} OF {}{}. Any {} of the {} share sheets restore the secrets: this one and {} more{from}. Split {} (the same on every share of this split); this share's own codes: {}.",
+        info.x,
+        info.n,
+        holder.map(|h| format!(", holder: {h}")).unwrap_or_default(),
+        info.k,
+        info.n,
+        info.k - 1,
+        info.split_code(),
+        codes,
+    )
+}
+
+/// The share's SLIP-39 words, numbered, and what to do with them.
+fn share_words_notice(info: &protect::ShareInfo, words: &[&str]) -> String {
+    let numbered: Vec<String> = words.iter().enumerate().map(|(i, w)| format!("{}\u{a0}{w}", i + 1)).collect();
+    format!(
+        "Share words (SLIP-39): {}. Any {} holders' words give the key to the codes' data, with `paperseed restore --type` or the standard `shamir recover` (empty passphrase; docs/FORMAT.md §8.2).",
+        numbered.join("  "),
+        info.k
+    )
 }
 
 /// How many more data codes than the fewest [`render_sheet`] tries: more,
@@ -225,6 +265,8 @@ fn render_sheet(
     opts: &EncodeOptions,
     show_secrets: bool,
     notices: Vec<String>,
+    header: Option<(&'static str, Fingerprint)>,
+    share_of: Option<(u8, u8)>,
 ) -> Result<Encoded, Error> {
     let content = format::envelope::open(carried).expect("an envelope just sealed opens");
     let fingerprint = Fingerprint::of(&content);
@@ -255,7 +297,9 @@ fn render_sheet(
         let doc = SheetDoc {
             title: backup.title.clone(),
             date: opts.date.clone(),
-            fingerprint: fingerprint.to_string(),
+            fingerprint: header.map_or(fingerprint, |h| h.1).to_string(),
+            fingerprint_label: header.map_or(sheet::layout::FINGERPRINT_LABEL, |h| h.0).to_string(),
+            share_of,
             program: PROGRAM.to_string(),
             format_version: format::frame::VERSION,
             paper: opts.paper,

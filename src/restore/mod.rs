@@ -133,6 +133,31 @@ pub fn check_typed(entry_text: &str, entry: usize, place: &str) -> Result<Vec<Te
     )))
 }
 
+/// What one typed entry is.
+#[derive(Debug, Clone)]
+pub enum Typed {
+    /// Recovery-text lines (one, or a whole printed row).
+    Lines(Vec<TextRead>),
+    /// The SLIP-39 words of a share sheet (FORMAT.md §8.2.2).
+    Words(crate::protect::slip39::Share),
+}
+
+/// Fewest words of a SLIP-39 share.
+const SLIP39_MIN_WORDS: usize = 20;
+
+/// Check one typed entry: recovery-text lines (see [`check_typed`]), or, when
+/// it is at least 20 words of letters only, a share's SLIP-39 words (checked
+/// by their checksum; a wrong word is named by its position).
+pub fn check_typed_entry(entry_text: &str, entry: usize, place: &str) -> Result<Typed, TypedError> {
+    let words: Vec<&str> = entry_text.split_whitespace().collect();
+    if words.len() >= SLIP39_MIN_WORDS && words.iter().all(|w| w.chars().all(|c| c.is_ascii_alphabetic())) {
+        return crate::protect::slip39::Share::from_mnemonic(entry_text)
+            .map(Typed::Words)
+            .map_err(|e| TypedError { entry, problem: format!("share words: {e}") });
+    }
+    check_typed(entry_text, entry, place).map(Typed::Lines)
+}
+
 /// A v1 line error without its "line N:" prefix and without echoing the text.
 fn v1_problem(e: &crate::ocr::LineError) -> String {
     use crate::ocr::LineError as E;

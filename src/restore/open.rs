@@ -78,6 +78,8 @@ pub enum Problem {
     Split { split: String, error: String },
     #[error("split {split}: the shares combine but {error}")]
     SplitUndecodable { split: String, error: String },
+    #[error("{0} typed share word list(s) belong to no share sheet read")]
+    UnmatchedWords(usize),
     #[error("no backup matches --set {choice}; found sets {}", .found.join(", "))]
     NoSuchSet { choice: String, found: Vec<String> },
 }
@@ -103,6 +105,9 @@ impl Problem {
             )),
             Problem::Conflicting { .. } => Some(
                 "scan only the genuine sheet, on its own; if the codes of one sheet conflict, the sheet may have been tampered with.".into(),
+            ),
+            Problem::UnmatchedWords(_) => Some(
+                "share words hold only the key: type (or scan) one share sheet's recovery text too, from the same split.".into(),
             ),
             Problem::Mismatch { .. } => Some(
                 "rescan the sheet at a higher resolution; if it persists, the sheet may have been tampered with.".into(),
@@ -184,7 +189,11 @@ pub struct Opening {
 
 /// Open every set: decode plain sets, decrypt encrypted ones with `unlock`,
 /// combine shares by split. A failed decryption stops everything.
-pub fn open_sets(sets: &[&SetReport], unlock: &mut dyn Unlock) -> Result<Opening, UnlockError> {
+pub fn open_sets(
+    sets: &[&SetReport],
+    words: &[crate::protect::slip39::Share],
+    unlock: &mut dyn Unlock,
+) -> Result<Opening, UnlockError> {
     let mut out = Opening::default();
     let mut share_payloads: Vec<Vec<u8>> = Vec::new();
     for set in sets {
@@ -217,10 +226,18 @@ pub fn open_sets(sets: &[&SetReport], unlock: &mut dyn Unlock) -> Result<Opening
         }
     }
     if share_payloads.is_empty() {
+        if !words.is_empty() {
+            out.problems.push(Problem::UnmatchedWords(words.len()));
+        }
         return Ok(out);
     }
-    let groups = match protect::shares::group(&share_payloads) {
-        Ok(g) => g,
+    let groups = match protect::shares::group_with_words(&share_payloads, words) {
+        Ok((g, unmatched)) => {
+            if unmatched > 0 {
+                out.problems.push(Problem::UnmatchedWords(unmatched));
+            }
+            g
+        }
         Err(e) => {
             out.problems.push(Problem::Shares(e.to_string()));
             return Ok(out);
@@ -285,6 +302,9 @@ pub fn restore(scanned: &Scanned, choice: Option<&str>, unlock: &mut dyn Unlock)
             let found = scanned.report.sets.iter().map(|s| s.set.short_id()).collect();
             return Err(RestoreError::Problem(Problem::NoSuchSet { choice: choice.to_string(), found }));
         }
+        if !scanned.words.is_empty() {
+            return Err(RestoreError::Problem(Problem::UnmatchedWords(scanned.words.len())));
+        }
         if let Some(backup) = seedqr_backup(&scanned.found) {
             let fingerprint = Fingerprint::of(&crate::format::compact::encode(&backup));
             let restored = vec![Opened {
@@ -296,7 +316,7 @@ pub fn restore(scanned: &Scanned, choice: Option<&str>, unlock: &mut dyn Unlock)
         }
         return Err(RestoreError::Problem(nothing_found(scanned)));
     }
-    Ok(open_sets(&sets, unlock)?)
+    Ok(open_sets(&sets, &scanned.words, unlock)?)
 }
 
 /// Why a restore gave nothing at all.

@@ -75,6 +75,8 @@ pub struct Scanned {
     pub pages: usize,
     /// What the recovery-text reader found, when it ran.
     pub text: Option<TextHealth>,
+    /// Share words typed (SLIP-39), to combine with the shares read.
+    pub words: Vec<crate::protect::slip39::Share>,
 }
 
 /// What the recovery-text reader found on the pages.
@@ -158,7 +160,7 @@ pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(E
         text = Some(read_recovery_text(pages, &mut lines, opts.always_read_text, progress));
         report = assemble_with_text(&found, &lines);
     }
-    Scanned { found, report, pages: pages.len(), text }
+    Scanned { found, report, pages: pages.len(), text, words: Vec::new() }
 }
 
 /// Read the recovery-text blocks of every page: the lines that pass their check.

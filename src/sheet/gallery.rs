@@ -91,6 +91,8 @@ pub fn render(title: &str, note: &str, items: &[(String, Symbol)], paper: Paper)
         title: title.to_string(),
         date: String::new(),
         fingerprint: String::new(),
+        fingerprint_label: "Fingerprint".into(),
+        share_of: None,
         program: crate::PROGRAM.to_string(),
         format_version: 0,
         paper,

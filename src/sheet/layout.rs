@@ -778,7 +778,8 @@ fn k_of_n_line(doc: &SheetDoc, pages: usize, code_pages: usize) -> String {
     )
 }
 
-const FINGERPRINT_LABEL: &str = "Fingerprint";
+/// The header's label of the fingerprint on a plain sheet.
+pub const FINGERPRINT_LABEL: &str = "Fingerprint";
 
 struct Header {
     title_lines: Vec<Vec<Seg>>,
@@ -831,7 +832,7 @@ impl Header {
         let label = Seg {
             family: Style::HeaderLabel.family(),
             size_pt: Style::HeaderLabel.size_pt(),
-            text: format!("{FINGERPRINT_LABEL} "),
+            text: format!("{} ", doc.fingerprint_label),
         };
         let fp = Seg { family: Family::Mono, size_pt: Style::Fingerprint.size_pt(), text: doc.fingerprint.clone() };
         let mut segs = vec![label, fp];
@@ -867,7 +868,7 @@ impl Header {
     fn texts(doc: &SheetDoc) -> Vec<(Family, String)> {
         vec![
             (Style::Title.family(), doc.title.clone()),
-            (Style::HeaderLabel.family(), FINGERPRINT_LABEL.to_string()),
+            (Style::HeaderLabel.family(), doc.fingerprint_label.clone()),
             (Family::Mono, doc.fingerprint.clone()),
             (Style::Meta.family(), meta_line(doc, 0, 1)),
             (Style::Meta.family(), k_of_n_line(doc, 2, 2)),
@@ -1194,6 +1195,8 @@ mod tests {
             title: "Binance — account recovery".into(),
             date: "2025-01-15".into(),
             fingerprint: "K7QF-3M2X-9TRD".into(),
+            fingerprint_label: "Fingerprint".into(),
+            share_of: None,
             program: "paperseed 0.1.0".into(),
             format_version: 1,
             paper,

@@ -123,6 +123,12 @@ pub struct SheetDoc {
     pub date: String,
     /// `K7QF-3M2X-9TRD`.
     pub fingerprint: String,
+    /// What the header calls it: `Fingerprint`, or on share sheets
+    /// `Fingerprint of the secrets` (the one restore reports after combining).
+    pub fingerprint_label: String,
+    /// On a share sheet: K and N of its split (the instructions then say
+    /// how many share sheets to bring together).
+    pub share_of: Option<(u8, u8)>,
     /// `paperseed 0.1.0`.
     pub program: String,
     pub format_version: u32,

@@ -57,6 +57,26 @@ fn codes_word(n: usize) -> &'static str {
 pub fn instruction_blocks(doc: &SheetDoc) -> Vec<Block> {
     let (k, n, fp) = (doc.k, doc.n, &doc.fingerprint);
     let codes = codes_word(n);
+    if let Some((sk, sn)) = doc.share_of {
+        let intro = format!(
+            "One share of a paper backup of secrets that open online accounts, made with paperseed, a free, \
+             open-source program. Alone it reveals nothing; any {sk} of the {sn} share sheets together restore \
+             the secrets. Any {k} of the {n} square {codes} hold this share, and so does the recovery text."
+        );
+        let steps = [
+            format!("Scan or photograph this sheet and {} other share sheet(s), flat, whole and sharp.", sk - 1),
+            "Run `paperseed restore share1.jpg share2.jpg` (install it with `cargo install paperseed`, Rust from \
+             rust-lang.org). Without a scan: `paperseed restore --type`, then one sheet's recovery text and the \
+             others' share words."
+                .to_string(),
+            format!("Check that it reports the fingerprint of the secrets `{fp}` printed above."),
+        ];
+        return vec![
+            Block::Heading("What this is and how to restore it".into()),
+            Block::Paragraph { style: Style::Body, spans: vec![Span::plain(intro)] },
+            Block::Numbered { style: Style::Body, items: steps.iter().map(|s| rich(s)).collect() },
+        ];
+    }
     let intro = format!(
         "A paper backup of secrets that open online accounts (two-factor codes, authenticator keys, wallet \
          words), made with paperseed, a free, open-source program. Any {k} of the {n} square {codes} hold \
@@ -212,6 +232,8 @@ mod tests {
             title: "t".into(),
             date: "2025-01-15".into(),
             fingerprint: "K7QF-3M2X-9TRD".into(),
+            fingerprint_label: "Fingerprint".into(),
+            share_of: None,
             program: "paperseed 0.1.0".into(),
             format_version: 1,
             paper: Paper::A4,

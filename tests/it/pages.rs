@@ -70,6 +70,22 @@ fn typical_backups_take_one_page_with_everything() {
 }
 
 #[test]
+fn a_share_sheet_of_24_words_is_one_page_per_holder() {
+    let backup = manifest::parse(SEED24, Path::new(".")).unwrap();
+    let holders: Vec<String> = ["spouse", "parents", "attorney"].iter().map(|s| s.to_string()).collect();
+    let protection = paperseed::Protection { passphrase: None, work_factor: None, shares: Some((2, 3, holders)) };
+    for paper in PAPERS {
+        let opts = EncodeOptions { paper, date: "2026-01-01".into(), ..Default::default() };
+        let sheets = paperseed::encode_protected(&backup, &opts, &protection).unwrap();
+        assert_eq!(sheets.len(), 3);
+        for (i, s) in sheets.iter().enumerate() {
+            assert_eq!(s.sheet.pages, 1, "share {} on {paper:?}", i + 1);
+            assert!(!s.sheet.recovery_lines.is_empty(), "share {}: the recovery text is printed", i + 1);
+        }
+    }
+}
+
+#[test]
 fn one_totp_key_is_at_most_8_lines_to_type() {
     let e = encode_text(ONE_TOTP, Path::new("."), Paper::A4);
     assert!(e.recovery_lines.len() <= 8, "{} lines", e.recovery_lines.len());

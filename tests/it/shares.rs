@@ -184,3 +184,84 @@ fn emergency_guide_is_printed_and_validated() {
         .code(2)
         .stderr(predicate::str::contains("[emergency]").and(predicate::str::contains("holdr")));
 }
+
+/// Two share sheets of a 24-word seed made by the library, so the test
+/// knows each sheet's recovery text, share words and fingerprints.
+fn library_shares() -> (Vec<paperseed::ProtectedSheet>, paperseed::secret::Backup) {
+    let toml = "title = \"Hardware wallet\"\n[[secret]]\ntype = \"mnemonic\"\nlabel = \"Trezor\"\nwords = \"void come effort suffer camp survey warrior heavy shoot primary clutch crush open amazing screen patrol group space point ten exist slush involve unfold\"\n";
+    let backup = paperseed::secret::manifest::parse(toml, std::path::Path::new(".")).unwrap();
+    let holders: Vec<String> = ["spouse", "parents", "attorney"].iter().map(|s| s.to_string()).collect();
+    let protection = paperseed::Protection { passphrase: None, work_factor: None, shares: Some((2, 3, holders)) };
+    let opts = paperseed::EncodeOptions { date: "2026-01-01".into(), ..Default::default() };
+    (paperseed::encode_protected(&backup, &opts, &protection).unwrap(), backup)
+}
+
+/// The SLIP-39 words a share sheet prints, from its recovery text.
+fn words_of(sheet: &paperseed::ProtectedSheet) -> String {
+    use paperseed::restore;
+    let lines: Vec<restore::TextRead> = sheet
+        .sheet
+        .recovery_lines
+        .iter()
+        .map(|l| restore::TextRead { text: l.clone(), place: "test".into() })
+        .collect();
+    let report = restore::assemble_with_text(&[], &lines);
+    let paperseed::assemble::Outcome::Restored { payload, .. } = &report.sets[0].outcome else { panic!() };
+    paperseed::protect::shares::share_words(payload).unwrap().unwrap().join(" ")
+}
+
+#[test]
+fn one_sheets_recovery_text_and_anothers_share_words_restore() {
+    let (sheets, backup) = library_shares();
+    let mut input: String = sheets[0].sheet.recovery_lines.iter().map(|l| format!("{l}\n")).collect();
+    // The words as a holder types them: upper case, 4-letter prefixes.
+    let typed: Vec<String> =
+        words_of(&sheets[2]).split(' ').map(|w| w.chars().take(4).collect::<String>().to_uppercase()).collect();
+    input.push_str(&typed.join(" "));
+    input.push('\n');
+    let out = bin().args(["restore", "--type", "--json"]).write_stdin(input.clone()).assert().success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let paperseed::secret::Secret::Mnemonic { words, .. } = &backup.secrets[0] else { panic!() };
+    assert_eq!(v["secrets"][0]["words"].as_str().unwrap(), words);
+    // The fingerprint restore reports is the one every share sheet prints.
+    let secrets_fp = sheets[0].secrets_fingerprint.unwrap().to_string();
+    assert_eq!(v["fingerprint"].as_str().unwrap(), secrets_fp);
+    assert!(sheets.iter().all(|s| s.secrets_fingerprint.unwrap().to_string() == secrets_fp));
+    assert!(sheets.iter().all(|s| s.sheet.fingerprint.to_string() != secrets_fp), "the share's own codes differ");
+    // Words alone restore nothing and say what is missing; a wrong word is named.
+    bin()
+        .args(["restore", "--type"])
+        .write_stdin(format!("{}\n{}\n", words_of(&sheets[0]), words_of(&sheets[1])))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("recovery text too"));
+    let mut wrong: Vec<&str> = typed.iter().map(String::as_str).collect();
+    wrong[6] = "ZOO";
+    bin()
+        .args(["restore", "--type"])
+        .write_stdin(format!("{}\n", wrong.join(" ")))
+        .assert()
+        .stderr(predicate::str::contains("word 7"));
+}
+
+#[test]
+fn share_sheets_print_the_fingerprint_restore_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = encode_shares(dir.path(), "fp", "2/3", Some("spouse,parents,attorney"), None);
+    let out =
+        bin().arg("restore").arg(&files[0]).arg(&files[2]).args(["--json", "-q", "--dpi", "200"]).assert().success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let restored = v["fingerprint"].as_str().unwrap().to_string();
+    // encode says the same fingerprint of the secrets for every share.
+    let again = dir.path().join("again.pdf");
+    let enc = bin()
+        .arg("encode")
+        .arg(sample("bip39.toml"))
+        .arg("-o")
+        .arg(&again)
+        .args(["--shares", "2/3"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&enc.get_output().stderr).to_string();
+    assert!(stderr.contains(&format!("Fingerprint of the secrets {restored}")), "{stderr}");
+}

@@ -30,6 +30,8 @@ fn sample_doc(n: usize, digit_count: usize, paper: Paper) -> SheetDoc {
         title: "Binance — account recovery".into(),
         date: "2025-01-15".into(),
         fingerprint: "K7QF-3M2X-9TRD".into(),
+        fingerprint_label: "Fingerprint".into(),
+        share_of: None,
         program: "paperseed 0.1.0".into(),
         format_version: 1,
         paper,

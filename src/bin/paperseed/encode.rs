@@ -221,10 +221,11 @@ pub fn encode_protected(
         note(
             quiet,
             format!(
-                "Wrote {}: {what}; {} codes, any {} restore. Fingerprint {}",
+                "Wrote {}: {what}; {} codes, any {} restore. {} {}",
                 if path.as_os_str() == "-" { "the PDF to stdout".into() } else { path.display().to_string() },
                 sheet.sheet.plan.n,
                 sheet.sheet.plan.k,
+                if sheet.share.is_some() { "This share's codes:" } else { "Fingerprint" },
                 sheet.sheet.fingerprint
             ),
         );
@@ -233,6 +234,14 @@ pub fn encode_protected(
         note(
             quiet,
             format!("Split {code}: give each holder one sheet; any {} restore.", shares.map(|s| s.0).unwrap_or(0)),
+        );
+    }
+    if let Some(f) = sheets.first().and_then(|s| s.secrets_fingerprint) {
+        note(
+            quiet,
+            format!(
+                "Fingerprint of the secrets {f} (printed on every share sheet; restore reports it once the shares are combined)."
+            ),
         );
     }
     if protection.passphrase.is_some() {

@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use paperseed::restore::{self, TextRead};
+use paperseed::restore::{self, TextRead, Typed};
 
 use crate::exit::Failure;
 use crate::output::{eprint_line, note};
@@ -21,10 +21,12 @@ pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
     if interactive {
         eprint_line(
             "Type the lines of the \"Recovery text\" section, one per line (or a whole row); spaces and case do not matter.\n\
-             Each line is checked as you enter it. Lines may be skipped: the others cover them. An empty line ends.",
+             Each line is checked as you enter it. Lines may be skipped: the others cover them. An empty line ends.\n\
+             Share sheets: type one sheet's recovery text, then each other sheet's share words (all 20 on one line).",
         );
     }
     let mut accepted: Vec<TextRead> = Vec::new();
+    let mut words = Vec::new();
     let mut entry = 0;
     let mut input = stdin.lock();
     loop {
@@ -54,21 +56,28 @@ pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
             continue;
         }
         entry += 1;
-        match restore::check_typed(&line, entry, PLACE) {
-            Ok(read) => accepted.extend(read),
+        match restore::check_typed_entry(&line, entry, PLACE) {
+            Ok(Typed::Lines(read)) => accepted.extend(read),
+            Ok(Typed::Words(share)) => {
+                note(
+                    quiet && !interactive,
+                    format!("line {entry}: share words of share {} accepted.", share.member_index() + 1),
+                );
+                words.push(share);
+            }
             Err(e) => {
                 let hint = if interactive { " Type it again, or skip it." } else { " Skipped." };
                 note(quiet && !interactive, format!("{}.{hint}", describe(&e, &line)));
                 continue;
             }
         }
-        if interactive && rebuildable(&accepted) {
+        if interactive && words.is_empty() && rebuildable(&accepted) {
             eprint_line("Enough lines to rebuild the secrets.");
             break;
         }
     }
     let report = restore::assemble_with_text(&[], &accepted);
-    Ok(Scanned { found: Vec::new(), report, pages: 0, text: None })
+    Ok(Scanned { found: Vec::new(), report, pages: 0, text: None, words })
 }
 
 /// Longest line read: a recovery-text line (or a whole typed row) is well
@@ -137,8 +146,12 @@ const PREFIX_CHARS: usize = 6;
 
 fn rebuildable(lines: &[TextRead]) -> bool {
     let report = restore::assemble_with_text(&[], lines);
+    // A share sheet's data alone restores nothing: words of other shares follow.
     !report.sets.is_empty()
-        && report.sets.iter().all(|s| matches!(s.outcome, paperseed::assemble::Outcome::Restored { .. }))
+        && report.sets.iter().all(|s| {
+            matches!(s.outcome, paperseed::assemble::Outcome::Restored { .. })
+                && s.set.kind != paperseed::format::PayloadKind::Share
+        })
 }
 
 #[cfg(test)]
