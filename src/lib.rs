@@ -137,7 +137,7 @@ pub fn payload_of(backup: &Backup) -> (Vec<u8>, Vec<u8>) {
 pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
     backup.validate()?;
     let (_, carried) = payload_of(backup);
-    render_sheet(backup, PayloadKind::Sheet, &carried, opts, !opts.no_plaintext, Vec::new(), None, None)
+    render_sheet(backup, PayloadKind::Sheet, &carried, opts, !opts.no_plaintext, Vec::new(), None)
 }
 
 /// How a protected sheet is locked (see FORMAT.md §10).
@@ -186,7 +186,7 @@ pub fn encode_protected(
     };
     let Some((k, n, holders)) = &protection.shares else {
         let carried = format::envelope::seal(&inner, false);
-        let sheet = render_sheet(backup, PayloadKind::Encrypted, &carried, opts, false, notices, None, None)?;
+        let sheet = render_sheet(backup, PayloadKind::Encrypted, &carried, opts, false, notices, None)?;
         return Ok(vec![ProtectedSheet { sheet, share: None, split_code: None, secrets_fingerprint: None }]);
     };
     let shares = protect::shares::split(&inner, inner_kind, *k, *n, holders)?;
@@ -202,9 +202,8 @@ pub fn encode_protected(
         }
         share_notices.extend(notices.iter().cloned());
         let carried = format::envelope::seal(&bytes, false);
-        let header = Some(("Fingerprint of the secrets", secrets_fingerprint));
-        let share_of = Some((info.k, info.n));
-        let sheet = render_sheet(backup, PayloadKind::Share, &carried, opts, false, share_notices, header, share_of)?;
+        let share = Some(ShareHeader { secrets: secrets_fingerprint, k: info.k, n: info.n });
+        let sheet = render_sheet(backup, PayloadKind::Share, &carried, opts, false, share_notices, share)?;
         out.push(ProtectedSheet {
             share: Some((info.x, holder)),
             split_code: Some(info.split_code()),
@@ -247,6 +246,16 @@ fn share_words_notice(info: &protect::ShareInfo, words: &[&str]) -> String {
     )
 }
 
+/// What a share sheet's header and instructions say about its split.
+#[derive(Debug, Clone, Copy)]
+struct ShareHeader {
+    /// The fingerprint of the secrets (what restore reports once combined).
+    secrets: Fingerprint,
+    /// Shares needed and made.
+    k: u8,
+    n: u8,
+}
+
 /// How many more data codes than the fewest [`render_sheet`] tries: more,
 /// smaller codes sometimes lay out better (one row instead of two, larger
 /// modules, everything on page 1).
@@ -265,8 +274,7 @@ fn render_sheet(
     opts: &EncodeOptions,
     show_secrets: bool,
     notices: Vec<String>,
-    header: Option<(&'static str, Fingerprint)>,
-    share_of: Option<(u8, u8)>,
+    share: Option<ShareHeader>,
 ) -> Result<Encoded, Error> {
     let content = format::envelope::open(carried).expect("an envelope just sealed opens");
     let fingerprint = Fingerprint::of(&content);
@@ -297,9 +305,13 @@ fn render_sheet(
         let doc = SheetDoc {
             title: backup.title.clone(),
             date: opts.date.clone(),
-            fingerprint: header.map_or(fingerprint, |h| h.1).to_string(),
-            fingerprint_label: header.map_or(sheet::layout::FINGERPRINT_LABEL, |h| h.0).to_string(),
-            share_of,
+            fingerprint: share.map_or(fingerprint, |s| s.secrets).to_string(),
+            fingerprint_label: match share {
+                Some(_) => "Fingerprint of the secrets",
+                None => sheet::layout::FINGERPRINT_LABEL,
+            }
+            .to_string(),
+            share_of: share.map(|s| (s.k, s.n)),
             program: PROGRAM.to_string(),
             format_version: format::frame::VERSION,
             paper: opts.paper,
