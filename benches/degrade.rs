@@ -900,7 +900,7 @@ fn read_paperseed(path: &Path) -> PaperseedRead {
             }
             let (cx, cy) = centre(&c.corners);
             let place = format!("{}, {}", page.source, restore::region(cx, cy, w, h));
-            found.push(Located { place, text: c.text, bytes: c.bytes });
+            found.push(Located { place, text: c.text, bytes: c.bytes, ecc: c.ecc });
         }
     }
     let seconds = start.elapsed().as_secs_f64();

@@ -10,13 +10,14 @@
 //! Below: the steps they share (where a code was found, typed lines, text
 //! lines grouped by sheet).
 
+pub mod history;
 pub mod open;
 pub mod pipeline;
 pub mod report;
 
 pub use open::{NoPassphrase, Opened, Opening, Problem, RestoreError, Unlock, UnlockError};
 pub use pipeline::{Event, Pass, ScanOptions, Scanned, TextHealth, scan_files, scan_pages};
-pub use report::VerifyReport;
+pub use report::{Verdict, VerifyReport};
 
 use crate::assemble::{self, Outcome, Report, SetReport, Sighting};
 use crate::format::{Fingerprint, payload};
@@ -31,6 +32,9 @@ pub struct Located {
     pub bytes: Vec<u8>,
     /// e.g. `scan.pdf page 2, top left`.
     pub place: String,
+    /// How much of its QR error correction the read needed (`None` when not
+    /// measured, e.g. codes rebuilt from recovery text).
+    pub ecc: Option<crate::scan::EccUsage>,
 }
 
 /// Where on a page a point lies, in words a person uses: `top left`,
@@ -54,7 +58,12 @@ pub fn scan_page(page: &Page, opts: &DetectOptions) -> Vec<Located> {
         .map(|c| {
             let cx = c.corners.iter().map(|p| p.0).sum::<f32>() / 4.0;
             let cy = c.corners.iter().map(|p| p.1).sum::<f32>() / 4.0;
-            Located { place: format!("{}, {}", page.source, region(cx, cy, w, h)), text: c.text, bytes: c.bytes }
+            Located {
+                place: format!("{}, {}", page.source, region(cx, cy, w, h)),
+                text: c.text,
+                bytes: c.bytes,
+                ecc: c.ecc,
+            }
         })
         .collect()
 }

@@ -148,7 +148,7 @@ pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(E
     if !all_restored(&report) && opts.effort != Effort::Thorough && kept <= KEEP_PIXELS {
         let pass = Pass::Harder { nothing_found: report.sets.is_empty() };
         for code in codes_pass(pages, Effort::Thorough, pass, progress) {
-            if !found.contains(&code) {
+            if !found.iter().any(|f| f.text == code.text && f.place == code.place) {
                 found.push(code);
             }
         }

@@ -1,21 +1,62 @@
-//! The verify report: for each set found, which codes read, whether the
-//! checksum matches, what the contents are, the fingerprint against the one
-//! expected, and the recovery text's health. One [`VerifyReport`] value
-//! (serializable) renders both the JSON and the text output.
+//! The verify report: for each set found, which codes read and how much of
+//! its QR error correction each read needed, whether the checksum matches,
+//! what the contents are, the fingerprint against the one expected, the
+//! recovery text's health, and a [`Verdict`]: intact, degraded (restorable,
+//! reprint now) or not restorable. Share sheets are also checked together:
+//! whether the shares present restore the secrets, and whose are missing.
+//! One [`VerifyReport`] value (serializable) renders both the JSON and the
+//! text output; [`history`] keeps a log of checks and shows the trend.
 
 use serde::Serialize;
 
 use super::open::{Unlock, UnlockError, codes_list, decrypt};
 use super::pipeline::{Scanned, TEXT_PLACE, TextHealth};
 use crate::assemble::{Outcome, SetReport};
+use crate::format::Frame;
 use crate::format::{Fingerprint, PayloadKind, payload};
 use crate::protect;
+
+/// The share of its QR error correction a code's read may need before the
+/// code counts as near its limit: calibrated on the degradation benchmark's
+/// fade ladder (docs/BENCHMARKS.md), where 39 of the 41 codes that stopped
+/// reading as ink wore off had needed 50% or more one step earlier, and no
+/// code of an ordinary scan came near it.
+pub const NEAR_LIMIT: f32 = 0.5;
+
+/// What a check concludes, from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every code read, every recovery-text line given passes, the checksum
+    /// matches, the fingerprint is the one expected, no code near its limit.
+    Intact,
+    /// Restorable, but something is lost or wearing: reprint now.
+    Degraded,
+    /// Not restorable from what was scanned (or not the backup expected).
+    NotRestorable,
+}
+
+impl Verdict {
+    /// In words, as the text report prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Intact => "INTACT",
+            Verdict::Degraded => "DEGRADED, but restorable: reprint this sheet now",
+            Verdict::NotRestorable => "NOT INTACT",
+        }
+    }
+}
 
 /// The health of every set scanned.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyReport {
-    /// Every set is intact.
+    /// Every set checked is intact.
     pub intact: bool,
+    /// The worst verdict of the sets checked (with `--expect`: of the backup
+    /// expected only).
+    pub verdict: Verdict,
+    /// The fingerprint expected, and whether a backup with it was found.
+    pub expect: Option<ExpectCheck>,
     /// Pages read.
     pub pages: usize,
     pub sets: Vec<SetHealth>,
@@ -25,6 +66,36 @@ pub struct VerifyReport {
     pub rejected: Vec<RejectedCode>,
     /// QR codes of other programs.
     pub foreign_codes: usize,
+    /// Share sheets checked together, by split.
+    pub splits: Vec<SplitHealth>,
+}
+
+/// What `--expect` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpectCheck {
+    pub fingerprint: String,
+    /// A set (or a split of shares) with this fingerprint was found.
+    pub found: bool,
+}
+
+/// Share sheets of one split, checked together.
+#[derive(Debug, Clone, Serialize)]
+pub struct SplitHealth {
+    /// The split code printed on every share.
+    pub split: String,
+    pub k: u8,
+    pub n: u8,
+    /// Shares present (number, holder).
+    pub present: Vec<(u8, Option<String>)>,
+    /// Shares not present (number, holder).
+    pub missing: Vec<(u8, Option<String>)>,
+    /// The shares present restore the secrets.
+    pub restorable: bool,
+    /// The fingerprint of the secrets (what the share sheets print in their
+    /// header), when the shares combine and are not encrypted.
+    pub fingerprint: Option<String>,
+    /// Why they do not combine, when they do not.
+    pub problem: Option<String>,
 }
 
 /// A code that was not used.
@@ -53,6 +124,14 @@ pub struct SetHealth {
     /// Whether the fingerprint is the one expected (when one was).
     pub expect_matches: Option<bool>,
     pub intact: bool,
+    pub verdict: Verdict,
+    /// Why the verdict is not intact, in words.
+    pub reasons: Vec<String>,
+    /// The code whose read needed the most of its error correction.
+    pub worst_code: Option<WorstCode>,
+    /// With `--expect`: this set is another backup than the one expected
+    /// (reported, but not part of the verdict).
+    pub other_backup: bool,
     pub codes: Vec<CodeHealth>,
     /// A remark on the contents.
     pub contents: Option<String>,
@@ -90,6 +169,16 @@ pub struct CodeHealth {
     /// Where it was read.
     #[serde(rename = "where")]
     pub places: Vec<String>,
+    /// How much of its QR error correction the best read needed (0 to 1;
+    /// `None` when not read or not measured).
+    pub ecc_used: Option<f32>,
+}
+
+/// The code nearest its error-correction limit.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct WorstCode {
+    pub code: u8,
+    pub ecc_used: f32,
 }
 
 /// What could be checked of a set's contents.
@@ -142,16 +231,39 @@ fn check_content(set: &SetReport, unlock: Option<&mut dyn Unlock>) -> Result<Con
     })
 }
 
+/// The best (lowest) error-correction use of each code of `set` among the
+/// codes found, by 0-based index.
+fn margins(found: &[super::Located], set: &SetReport) -> std::collections::BTreeMap<u8, f32> {
+    let mut out = std::collections::BTreeMap::new();
+    for l in found {
+        let (Some(ecc), Ok(frame)) = (l.ecc, Frame::parse(&l.text)) else { continue };
+        if frame.set != set.set || set.shards.get(&frame.index).is_none_or(|s| s.variants.first() != Some(&frame.shard))
+        {
+            continue;
+        }
+        let e = out.entry(frame.index).or_insert(ecc.used);
+        *e = e.min(ecc.used);
+    }
+    out
+}
+
+fn percent(f: f32) -> u32 {
+    (f * 100.0).round() as u32
+}
+
 impl VerifyReport {
     /// Check the sets selected from a scan. `expect`: the fingerprint the
-    /// owner noted; `unlock`: a passphrase for encrypted sets, to check their
-    /// contents too (without one, their codes and checksum are checked).
+    /// owner noted (it names the backup checked: other backups found are
+    /// reported but do not count); `unlock`: a passphrase for encrypted sets,
+    /// to check their contents too (without one, their codes and checksum
+    /// are checked).
     pub fn build(
         scanned: &Scanned,
         sets: &[&SetReport],
         expect: Option<Fingerprint>,
         mut unlock: Option<&mut dyn Unlock>,
     ) -> Result<VerifyReport, UnlockError> {
+        let splits = split_health(sets);
         let mut out = Vec::new();
         for set in sets {
             let (k, n) = (set.set.k as usize, set.set.n as usize);
@@ -167,13 +279,12 @@ impl VerifyReport {
             let checksum_ok = matches!(set.outcome, Outcome::Restored { .. });
             let readable = set.have() - damaged.len();
             let fingerprint = set.fingerprint();
-            let expect_matches = match (expect, fingerprint) {
-                (Some(e), Some(f)) => Some(e == f),
-                (Some(_), None) => Some(false),
-                (None, _) => None,
-            };
-            let intact = checksum_ok && content.ok && expect_matches != Some(false);
-            let codes = (0..set.set.n)
+            // The backup expected: this set, or the split this share belongs to.
+            let split_fp =
+                (set.set.kind == PayloadKind::Share).then(|| share_split_fingerprint(set, &splits)).flatten();
+            let expect_matches = expect.map(|e| Some(e) == fingerprint || Some(e.to_string()) == split_fp);
+            let margins = margins(&scanned.found, set);
+            let codes: Vec<CodeHealth> = (0..set.set.n)
                 .map(|i| {
                     let seen = set.shards.get(&i);
                     let status = match seen {
@@ -181,9 +292,18 @@ impl VerifyReport {
                         Some(_) => "read",
                         None => "not found",
                     };
-                    CodeHealth { code: i + 1, status, places: seen.map(|s| s.sources.clone()).unwrap_or_default() }
+                    CodeHealth {
+                        code: i + 1,
+                        status,
+                        places: seen.map(|s| s.sources.clone()).unwrap_or_default(),
+                        ecc_used: margins.get(&i).copied(),
+                    }
                 })
                 .collect();
+            let worst_code = codes
+                .iter()
+                .filter_map(|c| c.ecc_used.map(|e| WorstCode { code: c.code, ecc_used: e }))
+                .max_by(|a, b| a.ecc_used.total_cmp(&b.ecc_used));
             let mismatch = match &set.outcome {
                 Outcome::Restored { .. } => None,
                 Outcome::Mismatch { conflicting, .. } if !conflicting.is_empty() => {
@@ -194,6 +314,48 @@ impl VerifyReport {
             };
             let v1_codes_from_text = (set.text.is_none() && set.set.version == 1 && scanned.text.is_some())
                 .then(|| set.shards.values().filter(|s| s.sources.iter().any(|p| p == TEXT_PLACE)).count());
+            // The verdict and its reasons.
+            let mut reasons = Vec::new();
+            let mut verdict = Verdict::Intact;
+            if !checksum_ok || !content.ok {
+                verdict = Verdict::NotRestorable;
+                reasons.push(if checksum_ok {
+                    "the contents do not decode".to_string()
+                } else {
+                    "the data cannot be rebuilt from what was read".to_string()
+                });
+            }
+            if expect_matches == Some(false) && !other_expected(expect, sets, &splits) {
+                verdict = Verdict::NotRestorable;
+                reasons.push("the fingerprint is not the one expected".into());
+            }
+            let lost: Vec<u8> = codes.iter().filter(|c| c.status != "read").map(|c| c.code - 1).collect();
+            if verdict == Verdict::Intact {
+                if !lost.is_empty() {
+                    reasons.push(format!("code(s) {} not read or damaged", codes_list(&lost)));
+                }
+                if readable < k {
+                    reasons.push("the data was rebuilt only with the help of the recovery text".into());
+                }
+                if let Some(t) = set.text.as_ref().filter(|t| t.lines < t.expected) {
+                    reasons.push(format!(
+                        "{} of the recovery text's {} lines did not read",
+                        t.expected - t.lines,
+                        t.expected
+                    ));
+                }
+                if let Some(w) = worst_code.filter(|w| w.ecc_used >= NEAR_LIMIT) {
+                    reasons.push(format!(
+                        "code {} needed {}% of its error correction: its ink is fading (rescan flat at 300 dpi to rule out a poor scan)",
+                        w.code,
+                        percent(w.ecc_used)
+                    ));
+                }
+                if !reasons.is_empty() {
+                    verdict = Verdict::Degraded;
+                }
+            }
+            let other_backup = expect_matches == Some(false) && other_expected(expect, sets, &splits);
             out.push(SetHealth {
                 set: set.set.short_id(),
                 title: content.title,
@@ -205,8 +367,12 @@ impl VerifyReport {
                 checksum_ok,
                 payload_ok: content.ok,
                 fingerprint: fingerprint.map(|f| f.to_string()),
-                expect_matches,
-                intact,
+                expect_matches: if other_backup { None } else { expect_matches },
+                intact: verdict == Verdict::Intact,
+                verdict,
+                reasons,
+                worst_code,
+                other_backup,
                 codes,
                 contents: content.note,
                 mismatch,
@@ -216,8 +382,19 @@ impl VerifyReport {
                 expected: expect.map(|e| e.to_string()),
             });
         }
+        let counted: Vec<&SetHealth> = out.iter().filter(|s| !s.other_backup).collect();
+        let mut verdict = counted.iter().map(|s| s.verdict).max().unwrap_or(Verdict::NotRestorable);
+        let expect_check = expect.map(|e| ExpectCheck {
+            fingerprint: e.to_string(),
+            found: out.iter().any(|s| s.expect_matches == Some(true)),
+        });
+        if expect_check.as_ref().is_some_and(|c| !c.found) {
+            verdict = Verdict::NotRestorable;
+        }
         Ok(VerifyReport {
-            intact: !out.is_empty() && out.iter().all(|s| s.intact),
+            intact: verdict == Verdict::Intact,
+            verdict,
+            expect: expect_check,
             pages: scanned.pages,
             sets: out,
             recovery_text: scanned.text.clone(),
@@ -228,16 +405,120 @@ impl VerifyReport {
                 .map(|r| RejectedCode { place: r.source.clone(), error: r.error.to_string() })
                 .collect(),
             foreign_codes: scanned.report.foreign.len(),
+            splits,
         })
     }
 
-    /// The report as text, one block per set.
+    /// The report as text, one block per set, then the splits of shares.
     pub fn to_text(&self) -> String {
         let mut text = String::new();
         for s in &self.sets {
             text.push_str(&s.to_text(self.recovery_text.as_ref()));
         }
+        for sp in &self.splits {
+            text.push_str(&sp.to_text());
+        }
+        if let Some(e) = self.expect.as_ref().filter(|e| !e.found) {
+            text.push_str(&format!(
+                "No backup with the fingerprint {} was found among these scans (--expect): the sets above are other backups.\n\n",
+                e.fingerprint
+            ));
+        }
         text
+    }
+}
+
+/// Whether, with `expect`, some other set or split than this one is the
+/// backup expected (so this one is just another backup in the scans).
+fn other_expected(expect: Option<Fingerprint>, sets: &[&SetReport], splits: &[SplitHealth]) -> bool {
+    let Some(e) = expect else { return false };
+    sets.iter().any(|s| s.fingerprint() == Some(e)) || splits.iter().any(|sp| sp.fingerprint == Some(e.to_string()))
+}
+
+/// The fingerprint of the secrets of the split a share set belongs to.
+fn share_split_fingerprint(set: &SetReport, splits: &[SplitHealth]) -> Option<String> {
+    let Outcome::Restored { payload, .. } = &set.outcome else { return None };
+    let info = protect::shares::parse_share(payload).ok()?;
+    splits.iter().find(|s| s.split == info.split_code()).and_then(|s| s.fingerprint.clone())
+}
+
+/// The share sets among `sets`, checked together by split.
+fn split_health(sets: &[&SetReport]) -> Vec<SplitHealth> {
+    let payloads: Vec<&Vec<u8>> = sets
+        .iter()
+        .filter(|s| s.set.kind == PayloadKind::Share)
+        .filter_map(|s| match &s.outcome {
+            Outcome::Restored { payload, .. } => Some(payload),
+            _ => None,
+        })
+        .collect();
+    if payloads.is_empty() {
+        return Vec::new();
+    }
+    let Ok(groups) = protect::shares::group(&payloads) else { return Vec::new() };
+    groups
+        .iter()
+        .map(|g| {
+            let combined = g.combine();
+            let fingerprint = match &combined {
+                Ok(c) if c.inner_kind == protect::shares::InnerKind::Sheet => {
+                    Some(Fingerprint::of(&c.payload).to_string())
+                }
+                _ => None,
+            };
+            SplitHealth {
+                split: g.code(),
+                k: g.k,
+                n: g.n,
+                present: g.present(),
+                missing: g.missing(),
+                restorable: combined.is_ok(),
+                fingerprint,
+                problem: combined.err().map(|e| e.to_string()),
+            }
+        })
+        .collect()
+}
+
+fn holders_list(shares: &[(u8, Option<String>)]) -> String {
+    shares
+        .iter()
+        .map(|(x, h)| match h {
+            Some(h) => format!("share {x} ({h})"),
+            None => format!("share {x}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl SplitHealth {
+    fn to_text(&self) -> String {
+        let mut t = format!(
+            "Shares of split {} (any {} of {} restore)\n  Present: {}.\n",
+            self.split,
+            self.k,
+            self.n,
+            holders_list(&self.present)
+        );
+        if self.restorable {
+            t.push_str("  Together they restore the secrets");
+            match &self.fingerprint {
+                Some(f) => t.push_str(&format!(
+                    ": fingerprint of the secrets {f} (compare it with the one printed on the share sheets).\n"
+                )),
+                None => t.push_str(" (encrypted: the passphrase opens them).\n"),
+            }
+        } else if self.present.len() < usize::from(self.k) {
+            t.push_str(&format!(
+                "  {} more share(s) needed to restore, from: {}.\n",
+                usize::from(self.k) - self.present.len(),
+                holders_list(&self.missing)
+            ));
+        } else if let Some(p) = &self.problem {
+            t.push_str(&format!("  They do not combine: {p}.\n"));
+        }
+        t.push('\n');
+        t
     }
 }
 
@@ -245,9 +526,19 @@ impl SetHealth {
     fn to_text(&self, page_text: Option<&TextHealth>) -> String {
         let (k, n, readable) = (self.k, self.n, self.readable);
         let mut text = format!("{} (set {})\n", self.title.as_deref().unwrap_or("paperseed sheet"), self.set);
-        text.push_str("  code  status     where\n");
+        if self.other_backup {
+            text.push_str("  (another backup than the one expected: reported, not part of the result)\n");
+        }
+        text.push_str("  code  status     ecc used  where\n");
         for c in &self.codes {
-            text.push_str(&format!("  {:>5}  {:<9}  {}\n", format!("{}/{n}", c.code), c.status, c.places.join("; ")));
+            let ecc = c.ecc_used.map(|e| format!("{}%", percent(e))).unwrap_or_else(|| "-".into());
+            text.push_str(&format!(
+                "  {:>5}  {:<9}  {:>8}  {}\n",
+                format!("{}/{n}", c.code),
+                c.status,
+                ecc,
+                c.places.join("; ")
+            ));
         }
         let margin = if readable >= k {
             format!("{readable} of {n} codes readable, {k} needed: {} more may be lost", readable - k)
@@ -259,6 +550,17 @@ impl SetHealth {
             format!("{readable} of {n} codes readable, {k} needed: {} more must be read to restore", k - readable)
         };
         text.push_str(&format!("  {margin}.\n"));
+        if let Some(w) = self.worst_code.filter(|w| w.ecc_used == 0.0) {
+            let _ = w;
+            text.push_str("  Error correction: no code read needed any of its error correction.\n");
+        } else if let Some(w) = self.worst_code {
+            text.push_str(&format!(
+                "  Error correction: the worst code, {}, needed {}% of its error correction ({}% or more: near its limit).\n",
+                w.code,
+                percent(w.ecc_used),
+                percent(NEAR_LIMIT)
+            ));
+        }
         text.push_str(&match &self.mismatch {
             None => {
                 let mut t = "  Checksum: OK (the rebuilt payload matches its BLAKE3 checksum).\n".to_string();
@@ -307,8 +609,61 @@ impl SetHealth {
                 "  Recovery text: {} lines read, {} pass their check ({} after correcting a character); {} of the {n} codes' data rebuilt from it.\n",
                 h.lines, h.passed, h.repaired, from_text
             ));
+        } else if page_text.is_some() {
+            text.push_str(
+                "  Recovery text: none of this sheet's lines were read (it is on a page not given, or was not printed).\n",
+            );
         }
-        text.push_str(&format!("  Result: {}\n\n", if self.intact { "INTACT" } else { "NOT INTACT" }));
+        text.push_str(&format!("  Result: {}", self.verdict.label()));
+        if !self.reasons.is_empty() {
+            text.push_str(&format!(": {}", self.reasons.join("; ")));
+        }
+        text.push_str(".\n\n");
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::restore::{Located, Scanned, assemble_with_text};
+
+    /// A report of the sample sheet's codes, with code 2's read needing `used`.
+    fn report_with(used: f32) -> VerifyReport {
+        let backup = crate::secret::Backup {
+            title: "T".into(),
+            secrets: vec![crate::secret::Secret::Note { label: "n".into(), text: "hi".into() }],
+        };
+        let opts = crate::EncodeOptions { date: "2026-01-01".into(), ..Default::default() };
+        let encoded = crate::encode(&backup, &opts).unwrap();
+        let ecc = |u: f32| crate::scan::EccUsage { used: u, worst_block: 0, capacity: 1, corrected: 0, blocks: 1 };
+        let found: Vec<Located> = encoded
+            .frames
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Located {
+                text: t.clone(),
+                bytes: Vec::new(),
+                place: format!("p{i}"),
+                ecc: Some(ecc(if i == 1 { used } else { 0.0 })),
+            })
+            .collect();
+        let report = assemble_with_text(&found, &[]);
+        let scanned = Scanned { found, report, pages: 1, text: None, words: Vec::new() };
+        let sets: Vec<&SetReport> = scanned.report.sets.iter().collect();
+        VerifyReport::build(&scanned, &sets, None, None).unwrap()
+    }
+
+    #[test]
+    fn a_code_near_its_limit_makes_the_sheet_degraded() {
+        let fine = report_with(0.25);
+        assert_eq!(fine.verdict, Verdict::Intact);
+        assert_eq!(fine.sets[0].worst_code.map(|w| w.code), Some(2));
+        let worn = report_with(0.55);
+        assert_eq!(worn.verdict, Verdict::Degraded);
+        let text = worn.to_text();
+        assert!(text.contains("code 2 needed 55% of its error correction: its ink is fading"), "{text}");
+        assert!(text.contains("Result: DEGRADED"), "{text}");
+        assert_eq!(report_with(NEAR_LIMIT).verdict, Verdict::Degraded, "the threshold itself counts");
     }
 }

@@ -151,11 +151,14 @@ fn verify_reports_the_margin_and_checks_the_expected_fingerprint() {
         .arg(&png)
         .args(["--expect", &fp.to_lowercase()])
         .assert()
-        .success()
+        .code(3)
         .stdout(predicate::str::contains("4 of 6 codes readable, 3 needed: 1 more may be lost"))
         .stdout(predicate::str::contains("   1/6  not found"))
         .stdout(predicate::str::contains("(matches --expect)"))
-        .stdout(predicate::str::contains("Result: INTACT"));
+        .stdout(predicate::str::contains(
+            "Result: DEGRADED, but restorable: reprint this sheet now: code(s) 1, 5 not read",
+        ))
+        .stderr(predicate::str::contains("reprint it now"));
     bin()
         .arg("verify")
         .arg(&png)
@@ -163,9 +166,13 @@ fn verify_reports_the_margin_and_checks_the_expected_fingerprint() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("DOES NOT MATCH"));
-    let out = bin().arg("verify").arg(&png).arg("--json").assert().success();
+    let out = bin().arg("verify").arg(&png).arg("--json").assert().code(3);
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["intact"], true);
+    assert_eq!(v["intact"], false);
+    assert_eq!(v["verdict"], "degraded");
+    assert_eq!(v["sets"][0]["verdict"], "degraded");
+    assert_eq!(v["sets"][0]["codes"][1]["ecc_used"], 0.0);
+    assert!(v["sets"][0]["codes"][0]["ecc_used"].is_null());
     assert_eq!(v["sets"][0]["readable"], 4);
     assert_eq!(v["sets"][0]["may_still_lose"], 1);
     assert_eq!(v["sets"][0]["codes"][0]["status"], "not found");
@@ -212,7 +219,9 @@ fn the_recovery_text_makes_up_for_lost_codes() {
         .arg("verify")
         .arg(&png)
         .assert()
+        .code(3)
         .stdout(predicate::str::contains("rebuilt only with the help of the recovery text"))
+        .stdout(predicate::str::contains("Result: DEGRADED"))
         .stdout(predicate::str::contains("more must be read").not());
 }
 
@@ -344,4 +353,72 @@ fn help_matches_the_golden_files() {
         let want = std::fs::read_to_string(&path).unwrap_or_default();
         assert_eq!(got, want, "{file} changed; rerun with UPDATE_GOLDEN=1 if intended");
     }
+}
+
+#[test]
+fn verify_verdicts_exit_statuses_and_the_log_across_three_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = encode(&sample("bip39.toml"), dir.path(), "w", &[]);
+    let pages = rasterize(&pdf, 200.0);
+    let clean = save_pngs(&pages[..1], dir.path(), "clean")[0].clone();
+    let mut worn = pages[0].clone();
+    blank_codes(&mut worn, &[2]);
+    let worn = save_pngs(&[worn], dir.path(), "worn")[0].clone();
+    let log = dir.path().join("checks.log");
+    // Two intact checks a year apart, then one with code 3 lost.
+    for (when, scan, status) in [("1767312000", &clean, 0), ("1798848000", &clean, 0), ("1830384000", &worn, 3)] {
+        bin().env("SOURCE_DATE_EPOCH", when).arg("verify").arg(scan).arg("--log").arg(&log).assert().code(status);
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("2026-01-02 fingerprint="), "{}", lines[0]);
+    assert!(lines[2].contains("verdict=degraded codes=5/6"), "{}", lines[2]);
+    // A fourth check shows the trend of code 3.
+    bin()
+        .env("SOURCE_DATE_EPOCH", "1861920000")
+        .arg("verify")
+        .arg(&worn)
+        .arg("--log")
+        .arg(&log)
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("wearing since 2026-01-02 (3 earlier check(s))"))
+        .stdout(predicate::str::contains("code 3: 0% → 0% → not read → not read since 2026-01-02"));
+    // The log is never written through a symlink.
+    let link = dir.path().join("link.log");
+    std::os::unix::fs::symlink(&log, &link).unwrap();
+    bin().arg("verify").arg(&clean).arg("--log").arg(&link).assert().code(2);
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 4);
+}
+
+#[test]
+fn verify_expect_judges_only_the_backup_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = encode(&sample("bip39.toml"), dir.path(), "a", &[]);
+    let b = encode(&sample("exchange.toml"), dir.path(), "b", &[]);
+    let fp_a = {
+        let out = bin().arg("verify").arg(&a).arg("--json").assert().success();
+        let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        v["sets"][0]["fingerprint"].as_str().unwrap().to_string()
+    };
+    // b's codes damaged (not restorable on its own page) do not count against a.
+    let mut pages = rasterize(&b, 200.0);
+    blank_codes(&mut pages[0], &(0..=255).collect::<Vec<u8>>());
+    let b_pngs = save_pngs(&pages, dir.path(), "b");
+    let out = bin().arg("verify").arg(&a).args(&b_pngs).args(["--expect", &fp_a, "--json"]).assert();
+    let code = out.get_output().status.code();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["expect"]["found"], true);
+    assert!(v["sets"].as_array().unwrap().len() >= 2, "both backups are reported: {v}");
+    assert_eq!(v["verdict"], "intact", "{v}");
+    assert_eq!(code, Some(0));
+    // A fingerprint that is nowhere: not restorable, and said so.
+    bin()
+        .arg("verify")
+        .arg(&a)
+        .args(["--expect", "0000-0000-0000"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("No backup with the fingerprint 0000-0000-0000"));
 }

@@ -73,7 +73,7 @@ fn reads(lines: &[String], place: &str) -> Vec<TextRead> {
 }
 
 fn codes(frames: &[String]) -> Vec<Located> {
-    frames.iter().map(|t| Located { text: t.clone(), bytes: vec![], place: "codes".into() }).collect()
+    frames.iter().map(|t| Located { text: t.clone(), bytes: vec![], place: "codes".into(), ecc: None }).collect()
 }
 
 /// Assemble codes and text lines; the restored content, if any.

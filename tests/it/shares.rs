@@ -265,3 +265,35 @@ fn share_sheets_print_the_fingerprint_restore_reports() {
     let stderr = String::from_utf8_lossy(&enc.get_output().stderr).to_string();
     assert!(stderr.contains(&format!("Fingerprint of the secrets {restored}")), "{stderr}");
 }
+
+#[test]
+fn shares_are_verified_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = encode_shares(dir.path(), "v", "2/3", Some("spouse,parents,attorney"), None);
+    let out = bin().arg("restore").arg(&files[0]).arg(&files[1]).args(["--json", "-q"]).assert().success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let secrets_fp = v["fingerprint"].as_str().unwrap().to_string();
+    // Two shares: each intact, and together they restore, with the fingerprint
+    // the share sheets print.
+    bin()
+        .arg("verify")
+        .arg(&files[0])
+        .arg(&files[2])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Present: share 1 (spouse), share 3 (attorney)"))
+        .stdout(predicate::str::contains(format!(
+            "Together they restore the secrets: fingerprint of the secrets {secrets_fp}"
+        )));
+    // One share: intact on its own, and whose shares are missing.
+    bin().arg("verify").arg(&files[1]).assert().success().stdout(predicate::str::contains(
+        "1 more share(s) needed to restore, from: share 1 (spouse), share 3 (attorney)",
+    ));
+    // --expect with the fingerprint of the secrets names the split.
+    let out =
+        bin().arg("verify").arg(&files[0]).arg(&files[1]).args(["--expect", &secrets_fp, "--json"]).assert().success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["expect"]["found"], true);
+    assert_eq!(v["splits"][0]["restorable"], true);
+    assert_eq!(v["splits"][0]["fingerprint"], secrets_fp.as_str());
+}

@@ -22,8 +22,8 @@ Examples:
     long_about = "paperseed turns 2FA backup codes, TOTP keys, BIP39 seed phrases, notes and small files \
                   into a printable PDF sheet of QR codes, any k of which restore everything, with a BLAKE3 \
                   checksum and a printed fingerprint.\n\n\
-                  Exit status: 0 success; 1 the data is not restorable or does not match its checksum; \
-                  2 usage or I/O error.",
+                  Exit status: 0 success (verify: intact); 1 the data is not restorable or does not match its checksum; \
+                  2 usage or I/O error; 3 (verify) degraded but restorable: reprint the sheet now.",
     after_help = "Examples:\n  paperseed encode samples/exchange.toml -o exchange.pdf\n\nSee `paperseed <command> --help` for each command."
 )]
 pub struct Cli {
@@ -88,9 +88,18 @@ Examples:
   paperseed restore --type                 # type the recovery text from the paper";
 
 const VERIFY_EXAMPLES: &str = "\
+Verdicts and exit status:
+  0  INTACT: every code read, every recovery-text line given passes, checksum and fingerprint OK,
+     no code near its error-correction limit
+  3  DEGRADED: still restorable, but codes or lines were lost or a code needed 50% or more of its
+     error correction: reprint the sheet now
+  1  NOT INTACT: not restorable from these scans, or not the backup --expect names
+  2  usage or I/O error
+
 Examples:
   paperseed verify samples/exchange-scan.jpg
-  paperseed verify scan.pdf --expect K7QF-3M2X-9TRD
+  paperseed verify scan.pdf --expect K7QF-3M2X-9TRD --log sheet-checks.log
+  paperseed verify share1.png share3.png           # shares are checked together
   paperseed verify scans/ --json";
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -186,9 +195,14 @@ pub struct VerifyArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
-    /// The fingerprint printed on the sheet (or written in its log); verify fails if it differs.
+    /// The fingerprint printed on the sheet (or written in its log): the backup to check (other
+    /// backups in the scans are reported, not judged); verify fails if none has it.
     #[arg(long, value_name = "FINGERPRINT")]
     pub expect: Option<String>,
+    /// Append this check to a history file you keep (one line per check), and show how each
+    /// code's margin moved since the first check logged.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<std::path::PathBuf>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
