@@ -102,7 +102,7 @@ pub struct Imported {
 impl Imported {
     /// The secrets as a backup titled `title` (or the default title).
     pub fn into_backup(self, title: Option<&str>) -> Backup {
-        Backup { title: title.unwrap_or(DEFAULT_TITLE).to_string(), secrets: self.secrets }
+        Backup { title: title.unwrap_or(DEFAULT_TITLE).to_string(), secrets: self.secrets, emergency: None }
     }
 }
 

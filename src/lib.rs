@@ -66,8 +66,6 @@ pub struct EncodeOptions {
     pub ecc: Option<Ecc>,
     /// A font for characters the embedded fonts lack.
     pub extra_font: Option<Vec<u8>>,
-    /// An emergency guide and wallet card to print after the sheet's text.
-    pub emergency: Option<protect::emergency::Emergency>,
     /// Whether the sheet carries the recovery text.
     pub recovery_text: RecoveryTextChoice,
 }
@@ -325,7 +323,7 @@ fn render_sheet(
             extra_font: opts.extra_font.clone(),
             recovery,
         };
-        let layout = sheet::layout_sheet(&doc, &sheet_blocks(&doc, opts))?;
+        let layout = sheet::layout_sheet(&doc, &sheet_blocks(&doc, backup))?;
         let spread = layout.data_page > 0 || layout.code_pages > 1;
         let key = (spread, layout.pages.len(), -((layout.module_mm * 100.0).round() as i64), plan.n);
         if best.as_ref().is_none_or(|(k, ..)| key < *k) {
@@ -352,9 +350,9 @@ fn render_sheet(
 }
 
 /// The text flow of a sheet: the standard blocks and the emergency guide.
-fn sheet_blocks(doc: &SheetDoc, opts: &EncodeOptions) -> Vec<sheet::layout::Block> {
+fn sheet_blocks(doc: &SheetDoc, backup: &Backup) -> Vec<sheet::layout::Block> {
     let mut blocks = sheet::standard_blocks(doc);
-    if let Some(e) = &opts.emergency {
+    if let Some(e) = &backup.emergency {
         blocks.extend(emergency_blocks(e));
     }
     blocks

@@ -301,12 +301,61 @@ fn mnemonic_entropy(words: &str) -> Vec<u8> {
 
 /// Encode a (validated) backup as schema-2 payload bytes.
 pub fn encode(backup: &Backup) -> Vec<u8> {
-    Value::int_map([
+    let mut fields = vec![
         (0, Value::Uint(SCHEMA_VERSION)),
         (1, Value::text(&backup.title)),
         (2, Value::Array(backup.secrets.iter().map(secret_value).collect())),
-    ])
-    .encode()
+    ];
+    if let Some(e) = &backup.emergency {
+        fields.push((3, emergency_value(e)));
+    }
+    Value::int_map(fields).encode()
+}
+
+/// The emergency guide (field 3): 0 holder, 1 account, 2 uid (text), then
+/// 3–7 the contact, if-unreachable, after-death, never-do and
+/// where-are-the-shares lines (arrays of text); absent fields left out.
+fn emergency_value(e: &crate::secret::emergency::Emergency) -> Value {
+    let mut m = Vec::new();
+    for (k, v) in [(0, &e.holder), (1, &e.account), (2, &e.uid)] {
+        if let Some(s) = v {
+            m.push((k, Value::text(s)));
+        }
+    }
+    for (k, (_, lines)) in (3u64..).zip(e.lists()) {
+        if !lines.is_empty() {
+            m.push((k, Value::Array(lines.iter().map(Value::text).collect())));
+        }
+    }
+    Value::int_map(m)
+}
+
+fn emergency_from(v: &Value) -> Result<crate::secret::emergency::Emergency, CompactError> {
+    let f = fields(v, "the emergency guide".into())?;
+    f.only(&[0, 1, 2, 3, 4, 5, 6, 7])?;
+    let mut e = crate::secret::emergency::Emergency {
+        holder: f.opt_text(0)?,
+        account: f.opt_text(1)?,
+        uid: f.opt_text(2)?,
+        ..Default::default()
+    };
+    for (k, list) in (3u64..).zip(e.lists_mut()) {
+        match f.get(k) {
+            None => {}
+            Some(Value::Array(items)) => {
+                *list = items
+                    .iter()
+                    .map(|i| match i {
+                        Value::Text(t) => Ok(t.clone()),
+                        _ => Err(CompactError::Schema(format!("the emergency guide field {k} holds a non-text line"))),
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            Some(_) => return Err(CompactError::Schema(format!("the emergency guide field {k} is not an array"))),
+        }
+    }
+    e.validate().map_err(|err| CompactError::Schema(format!("the emergency guide: {err}")))?;
+    Ok(e)
 }
 
 // ---------------------------------------------------------------------------
@@ -441,7 +490,7 @@ pub fn decode(bytes: &[u8]) -> Result<Backup, CompactError> {
     if v != SCHEMA_VERSION {
         return Err(CompactError::UnknownVersion(v));
     }
-    f.only(&[0, 1, 2])?;
+    f.only(&[0, 1, 2, 3])?;
     let title = f.text(1)?;
     let secrets = match f.get(2) {
         Some(Value::Array(items)) => {
@@ -449,7 +498,8 @@ pub fn decode(bytes: &[u8]) -> Result<Backup, CompactError> {
         }
         _ => return Err(CompactError::Schema("the payload lacks its secrets (field 2)".into())),
     };
-    let backup = Backup { title, secrets };
+    let emergency = f.get(3).map(emergency_from).transpose()?;
+    let backup = Backup { title, secrets, emergency };
     backup.validate().map_err(|e| CompactError::Schema(e.to_string()))?;
     if encode(&backup) != bytes {
         return Err(CompactError::NotCanonical);
@@ -502,6 +552,7 @@ mod tests {
                 Secret::Note { label: "n".into(), text: "José – € 50 000\n张三".into() },
                 Secret::File { label: "f".into(), name: "a.bin".into(), data: vec![0, 255] },
             ],
+            emergency: None,
         }
     }
 
@@ -526,6 +577,7 @@ mod tests {
                     kind: OtpKind::Totp { period: 30 },
                 },
             }],
+            emergency: None,
         };
         // {0: 2, 1: "GitHub", 2: [{0: 2, 1: "GitHub", 2: h'48656c6c6f21deadbeef'}]}
         assert_eq!(
@@ -566,6 +618,7 @@ mod tests {
         let b = Backup {
             title: "T".into(),
             secrets: vec![Secret::BackupCodes { label: "c".into(), codes: vec!["1234".into()] }],
+            emergency: None,
         };
         let text_form = Value::int_map([
             (0, Value::Uint(2)),
@@ -613,6 +666,31 @@ mod tests {
         assert!(matches!(decode(&v(bad_entropy)), Err(CompactError::Schema(_))));
         assert!(is_compact(&bytes));
         assert!(!is_compact(&super::super::payload::encode(&sample())));
+    }
+
+    #[test]
+    fn the_emergency_guide_travels_in_field_3() {
+        let mut b = sample();
+        b.emergency = Some(crate::secret::emergency::Emergency {
+            holder: Some("Alice".into()),
+            contact: vec!["Bob".into(), String::new(), "Carol".into()],
+            ..Default::default()
+        });
+        let bytes = encode(&b);
+        assert_eq!(decode(&bytes), Ok(b.clone()));
+        let Value::IntMap(m) = Value::decode(&bytes).unwrap() else { panic!() };
+        assert!(matches!(m.get(&3), Some(Value::IntMap(_))));
+        // Not in its normal form (a trailing blank line): rejected.
+        let mut odd = b.clone();
+        odd.emergency.as_mut().unwrap().contact.push(String::new());
+        assert!(matches!(decode(&encode(&odd)), Err(CompactError::Schema(_))));
+        // An unknown guide field is "needs a newer paperseed".
+        let Some(Value::IntMap(g)) = m.get(&3) else { panic!() };
+        let mut g = g.clone();
+        g.insert(9, Value::text("x"));
+        let mut m2 = m.clone();
+        m2.insert(3, Value::IntMap(g));
+        assert!(matches!(decode(&Value::IntMap(m2).encode()), Err(CompactError::UnknownField(_, 9))));
     }
 
     proptest! {

@@ -197,7 +197,7 @@ pub fn decode_v1(bytes: &[u8]) -> Result<Backup, PayloadError> {
         }
         _ => return Err(PayloadError::Schema("the payload lacks \"secrets\"".into())),
     };
-    let backup = Backup { title, secrets };
+    let backup = Backup { title, secrets, emergency: None };
     backup.validate().map_err(|e| PayloadError::Schema(e.to_string()))?;
     // One backup, one payload: decode → encode must give the same bytes
     // (no unknown keys dropped), and a seed phrase is written as paperseed
@@ -241,6 +241,7 @@ mod tests {
                 Secret::Note { label: "n".into(), text: "José – € 50 000\n张三".into() },
                 Secret::File { label: "f".into(), name: "a.bin".into(), data: vec![0, 255] },
             ],
+            emergency: None,
         }
     }
 
@@ -252,7 +253,11 @@ mod tests {
 
     #[test]
     fn known_bytes_of_a_tiny_payload() {
-        let b = Backup { title: "T".into(), secrets: vec![Secret::Note { label: "n".into(), text: "hi".into() }] };
+        let b = Backup {
+            title: "T".into(),
+            secrets: vec![Secret::Note { label: "n".into(), text: "hi".into() }],
+            emergency: None,
+        };
         let bytes = encode(&b);
         // {"v": 1, "title": "T", "secrets": [{"text": "hi", "type": "note", "label": "n"}]}
         let expect = "a3617601657469746c6561546773656372657473\

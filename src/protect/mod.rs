@@ -12,15 +12,15 @@
 //!   ([`shamir`]) into N shares of which any K restore it; each share sheet
 //!   carries the ciphertext and one key share.
 //!
-//! [`emergency`] reads the optional `[emergency]` manifest table into the
-//! plain-language text of an emergency page and a wallet-size card.
+//! [`emergency`] (the emergency guide, now part of the data model in
+//! [`crate::secret::emergency`]) is re-exported here for its old path.
 //!
 //! Randomness comes from the operating system ([`OsRng`]); every function that
 //! draws random bytes has a `_with` variant taking any [`Rng`] so tests can be
 //! deterministic ([`SeededRng`]). The module prints nothing and reads no
 //! environment variables.
 
-pub mod emergency;
+pub use crate::secret::emergency;
 pub mod passphrase;
 pub mod shamir;
 pub mod shares;

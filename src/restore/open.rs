@@ -287,7 +287,7 @@ pub fn seedqr_backup(found: &[super::Located]) -> Option<Backup> {
             secrets.push(Secret::Mnemonic { label: format!("{kind:?} SeedQR at {}", code.place), words });
         }
     }
-    (!secrets.is_empty()).then(|| Backup { title: "SeedQR".into(), secrets })
+    (!secrets.is_empty()).then(|| Backup { title: "SeedQR".into(), secrets, emergency: None })
 }
 
 /// Restore from what was scanned: the sets `choice` selects, opened; or,

@@ -633,6 +633,7 @@ mod tests {
         let backup = crate::secret::Backup {
             title: "T".into(),
             secrets: vec![crate::secret::Secret::Note { label: "n".into(), text: "hi".into() }],
+            emergency: None,
         };
         let opts = crate::EncodeOptions { date: "2026-01-01".into(), ..Default::default() };
         let encoded = crate::encode(&backup, &opts).unwrap();

@@ -92,6 +92,7 @@ mod tests {
                 },
                 Secret::File { label: "f".into(), name: "k.bin".into(), data: vec![0, 1, 2] },
             ],
+            emergency: None,
         }
     }
 

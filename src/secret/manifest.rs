@@ -69,11 +69,15 @@ fn toml_error(text: &str, e: &toml::de::Error) -> ManifestError {
 
 /// The manifest's optional `[emergency]` table (printed as an emergency
 /// page and a wallet card; not part of the payload).
-pub fn parse_emergency(text: &str) -> Result<Option<crate::protect::emergency::Emergency>, ManifestError> {
+pub fn parse_emergency(text: &str) -> Result<Option<super::emergency::Emergency>, ManifestError> {
     let table: Table = text.parse().map_err(|e: toml::de::Error| toml_error(text, &e))?;
+    parse_emergency_table(&table)
+}
+
+fn parse_emergency_table(table: &Table) -> Result<Option<super::emergency::Emergency>, ManifestError> {
     match table.get("emergency") {
         None => Ok(None),
-        Some(Value::Table(t)) => crate::protect::emergency::Emergency::from_toml_table(t)
+        Some(Value::Table(t)) => super::emergency::Emergency::from_toml_table(t)
             .map(Some)
             .map_err(|e| ManifestError::TopLevel(format!("[emergency]: {e}"))),
         Some(_) => Err(ManifestError::TopLevel("`emergency` must be a table: write [emergency]".into())),
@@ -113,7 +117,8 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
         let err = |message: String| ManifestError::Secret { index: i + 1, label: label.clone(), message };
         out.extend(parse_secret(t, &label, base_dir).map_err(err)?);
     }
-    let backup = Backup { title, secrets: out };
+    let emergency = parse_emergency_table(&table)?;
+    let backup = Backup { title, secrets: out, emergency };
     backup.validate()?;
     Ok(backup)
 }
@@ -320,6 +325,19 @@ pub fn to_toml(backup: &Backup) -> String {
                     out.push('\n');
                 }
                 out.push_str("\"\"\"\n");
+            }
+        }
+    }
+    if let Some(e) = &backup.emergency {
+        out.push_str("\n[emergency]\n");
+        for (field, v) in [("holder", &e.holder), ("account", &e.account), ("uid", &e.uid)] {
+            if let Some(s) = v {
+                out.push_str(&format!("{field} = {}\n", quote(s)));
+            }
+        }
+        for (field, lines) in e.lists() {
+            if !lines.is_empty() {
+                out.push_str(&format!("{field} = {}\n", quote(&lines.join("\n"))));
             }
         }
     }

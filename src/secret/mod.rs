@@ -4,6 +4,7 @@
 //! payload (`format::payload`), and shown as text ([`Secret::display`]) on the
 //! sheet and by `restore`.
 
+pub mod emergency;
 pub mod export;
 pub mod manifest;
 pub mod migration;
@@ -31,6 +32,10 @@ pub const MAX_NOTE: usize = 8000;
 pub struct Backup {
     pub title: String,
     pub secrets: Vec<Secret>,
+    /// The emergency guide and wallet card printed with the sheet (the
+    /// manifest's `[emergency]`), carried in the payload (format v2, field 3)
+    /// so that a reprint keeps it.
+    pub emergency: Option<emergency::Emergency>,
 }
 
 /// One secret.
@@ -224,6 +229,9 @@ impl Backup {
         if self.secrets.is_empty() {
             return Err(manifest::ManifestError::NoSecrets);
         }
+        if let Some(e) = &self.emergency {
+            e.validate().map_err(|e| manifest::ManifestError::TopLevel(format!("[emergency]: {e}")))?;
+        }
         for (i, s) in self.secrets.iter().enumerate() {
             let err = |message: String| manifest::ManifestError::Secret {
                 index: i + 1,
@@ -281,6 +289,7 @@ mod tests {
         let b = Backup {
             title: "t".into(),
             secrets: vec![Secret::BackupCodes { label: "x".into(), codes: vec!["1".into(), "2".into(), "1".into()] }],
+            emergency: None,
         };
         assert_eq!(b.warnings(), vec!["secret 1 (\"x\"): code 3 repeats code 1 (1)"]);
     }

@@ -185,6 +185,49 @@ fn emergency_guide_is_printed_and_validated() {
         .stderr(predicate::str::contains("[emergency]").and(predicate::str::contains("holdr")));
 }
 
+#[test]
+fn a_reprint_keeps_the_emergency_guide() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("m.toml");
+    std::fs::write(
+        &manifest,
+        "title = \"Family\"\n[[secret]]\ntype = \"note\"\nlabel = \"n\"\ntext = \"hello\"\n\
+         [emergency]\nholder = \"Alice Martin\"\ncontact = [\"Bob, +44 20 7946 0958\"]\n\
+         after_death = \"\"\"\nGive the sheets to the executor.\n\nThen call Bob.\n\"\"\"\n",
+    )
+    .unwrap();
+    let first = bin()
+        .arg("encode")
+        .arg(&manifest)
+        .arg("-o")
+        .arg(dir.path().join("a.pdf"))
+        .args(["--date", "2026-01-02"])
+        .assert()
+        .success();
+    let fp = String::from_utf8_lossy(&first.get_output().stderr).lines().last().unwrap().to_string();
+    // restore --format toml, then encode that manifest: the same backup, guide included.
+    let toml = dir.path().join("back.toml");
+    bin()
+        .arg("restore")
+        .arg(dir.path().join("a.pdf"))
+        .args(["--format", "toml", "-q", "-o"])
+        .arg(&toml)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&toml).unwrap();
+    assert!(text.contains("[emergency]") && text.contains("Alice Martin") && text.contains("Then call Bob."), "{text}");
+    let second = bin()
+        .arg("encode")
+        .arg(&toml)
+        .arg("-o")
+        .arg(dir.path().join("b.pdf"))
+        .args(["--date", "2026-01-02"])
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8_lossy(&second.get_output().stderr).lines().last().unwrap(), fp);
+    assert_eq!(std::fs::read(dir.path().join("a.pdf")).unwrap(), std::fs::read(dir.path().join("b.pdf")).unwrap());
+}
+
 /// Two share sheets of a 24-word seed made by the library, so the test
 /// knows each sheet's recovery text, share words and fingerprints.
 fn library_shares() -> (Vec<paperseed::ProtectedSheet>, paperseed::secret::Backup) {

@@ -42,7 +42,6 @@ pub fn recovery_summary(out: &paperseed::Encoded) -> String {
 }
 
 pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
-    let mut emergency = None;
     let mut backup = match &args.manifest {
         Some(manifest) => {
             if args.passphrase && manifest != "-" && !Path::new(manifest).exists() {
@@ -60,11 +59,9 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
                 Path::new(manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
             };
             let shown = if manifest == "-" { "(stdin)" } else { manifest };
-            emergency =
-                paperseed::secret::manifest::parse_emergency(&text).with_context(|| format!("in manifest {shown}"))?;
             paperseed::secret::manifest::parse(&text, &base_dir).with_context(|| format!("in manifest {shown}"))?
         }
-        None => paperseed::secret::Backup { title: String::new(), secrets: Vec::new() },
+        None => paperseed::secret::Backup { title: String::new(), secrets: Vec::new(), emergency: None },
     };
     let quick = crate::quick::quick_secrets(&args, quiet)?;
     if backup.title.is_empty() {
@@ -112,7 +109,6 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
             EccArg::H => Ecc::H,
         }),
         extra_font,
-        emergency,
         recovery_text: match args.recovery_text {
             RecoveryTextArg::Auto => paperseed::RecoveryTextChoice::Auto,
             RecoveryTextArg::On => paperseed::RecoveryTextChoice::On,

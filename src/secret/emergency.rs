@@ -30,6 +30,8 @@ pub const MAX_LONG: usize = 2000;
 /// Why an `[emergency]` table is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EmergencyError {
+    #[error("{0}: not in its normal form (spaces around it, or blank first or last lines)")]
+    NotNormal(&'static str),
     #[error("[emergency] has an unknown field {0:?}; known fields: {KNOWN}")]
     UnknownField(String),
     #[error("[emergency] {0} must be text or an array of texts")]
@@ -124,6 +126,66 @@ fn line_of(field: &'static str, v: &toml::Value) -> Result<Option<String>, Emerg
 }
 
 impl Emergency {
+    /// Check a guide that did not come from a manifest (a decoded payload):
+    /// the same limits, and the normal form [`Emergency::from_toml_table`]
+    /// produces (trimmed one-line fields, lines without trailing spaces, no
+    /// blank first or last line), so that a reprint gives the same bytes.
+    pub fn validate(&self) -> Result<(), EmergencyError> {
+        for (field, v) in [("holder", &self.holder), ("account", &self.account), ("uid", &self.uid)] {
+            if let Some(s) = v {
+                check(field, s, false)?;
+                if s.chars().count() > MAX_SHORT {
+                    return Err(EmergencyError::TooLong { field, len: s.chars().count(), max: MAX_SHORT });
+                }
+                if s.trim() != s || s.is_empty() {
+                    return Err(EmergencyError::NotNormal(field));
+                }
+            }
+        }
+        for (field, lines) in self.lists() {
+            let mut total = 0;
+            for l in lines {
+                check(field, l, false)?;
+                total += l.chars().count();
+                if l.trim_end() != l {
+                    return Err(EmergencyError::NotNormal(field));
+                }
+            }
+            if total > MAX_LONG {
+                return Err(EmergencyError::TooLong { field, len: total, max: MAX_LONG });
+            }
+            if lines.first().is_some_and(|l| l.is_empty()) || lines.last().is_some_and(|l| l.is_empty()) {
+                return Err(EmergencyError::NotNormal(field));
+            }
+        }
+        if *self == Emergency::default() {
+            return Err(EmergencyError::Empty);
+        }
+        Ok(())
+    }
+
+    /// The multi-line fields, with their manifest names, in payload order.
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 5] {
+        [
+            ("contact", &self.contact),
+            ("if_unreachable_48h", &self.if_unreachable_48h),
+            ("after_death", &self.after_death),
+            ("never_do", &self.never_do),
+            ("where_are_shares", &self.where_are_shares),
+        ]
+    }
+
+    /// Mutable access to the multi-line fields, in the order of [`Emergency::lists`].
+    pub fn lists_mut(&mut self) -> [&mut Vec<String>; 5] {
+        [
+            &mut self.contact,
+            &mut self.if_unreachable_48h,
+            &mut self.after_death,
+            &mut self.never_do,
+            &mut self.where_are_shares,
+        ]
+    }
+
     /// Read and validate the `[emergency]` table (the table itself, not the
     /// whole manifest). Unknown fields are errors, so a typo is not silently
     /// left off the page.
