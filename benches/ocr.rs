@@ -39,9 +39,10 @@ use std::time::Instant;
 
 use image::GrayImage;
 use paperseed::format::text;
-use paperseed::ocr::{self, block};
 use paperseed::restore::{self, TextRead};
+use paperseed::scan::text as ocr;
 use paperseed::scan::{self, DetectOptions, Limits};
+use paperseed::sheet::recovery_block as block;
 use paperseed::{EncodeOptions, assemble::Outcome};
 
 struct Sheet {

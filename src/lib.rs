@@ -17,7 +17,6 @@
 pub mod assemble;
 pub mod format;
 pub mod import;
-pub mod ocr;
 pub mod plan;
 pub mod protect;
 pub mod restore;

@@ -8,7 +8,10 @@
 
 use reed_solomon_erasure::galois_8::ReedSolomon;
 
-use crate::format::frame::shard_len;
+/// Length of each shard for a payload of `len` bytes split in `k`.
+pub fn shard_len(len: usize, k: usize) -> usize {
+    len.div_ceil(k).max(1)
+}
 
 /// Why shards cannot be produced or joined.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -124,10 +124,7 @@ impl SetKey {
     }
 }
 
-/// Length of each shard for a payload of `len` bytes split in `k`.
-pub fn shard_len(len: usize, k: usize) -> usize {
-    len.div_ceil(k).max(1)
-}
+pub use crate::shard::shard_len;
 
 /// One decoded frame.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,6 +14,7 @@ pub mod fingerprint;
 pub mod frame;
 pub mod payload;
 pub mod text;
+pub mod text_v1;
 
 pub use fingerprint::Fingerprint;
 pub use frame::{Frame, FrameError, PayloadKind, SetKey};

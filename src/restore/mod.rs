@@ -88,9 +88,10 @@ pub struct TextRead {
 pub fn assemble_with_text(found: &[Located], lines: &[TextRead]) -> Report {
     let mut sightings: Vec<Sighting> =
         found.iter().map(|l| Sighting { text: l.text.clone(), source: l.place.clone() }).collect();
-    let (v1, v2): (Vec<&TextRead>, Vec<&TextRead>) = lines.iter().partition(|l| crate::ocr::lines::is_v1_line(&l.text));
+    let (v1, v2): (Vec<&TextRead>, Vec<&TextRead>) =
+        lines.iter().partition(|l| crate::format::text_v1::is_v1_line(&l.text));
     let v1_texts: Vec<String> = v1.iter().map(|l| l.text.clone()).collect();
-    let (frames, _) = crate::ocr::decode_lines(&v1_texts);
+    let (frames, _) = crate::scan::text::decode_lines(&v1_texts);
     let place = v1.first().map_or_else(String::new, |l| l.place.clone());
     for text in frames {
         if !sightings.iter().any(|s| s.text == text) {
@@ -127,9 +128,9 @@ pub fn check_typed(entry_text: &str, entry: usize, place: &str) -> Result<Vec<Te
             })
             .collect();
     }
-    if crate::ocr::lines::is_v1_line(entry_text) {
-        let lines = crate::ocr::lines::parse_input(entry_text, entry).map_err(|e| err(v1_problem(&e)))?;
-        let per = crate::ocr::lines::LINE_SYMBOLS;
+    if crate::format::text_v1::is_v1_line(entry_text) {
+        let lines = crate::format::text_v1::parse_input(entry_text, entry).map_err(|e| err(v1_problem(&e)))?;
+        let per = crate::format::text_v1::LINE_SYMBOLS;
         return Ok((0..lines.len()).map(|i| read(symbols[i * per..(i + 1) * per].iter().collect())).collect());
     }
     if let Some(c) = symbols.iter().find(|c| crate::format::text::symbol_value(**c).is_none()) {
@@ -138,7 +139,7 @@ pub fn check_typed(entry_text: &str, entry: usize, place: &str) -> Result<Vec<Te
     Err(err(format!(
         "{n} symbols; a recovery line has {} (spaces do not count; sheets of paperseed 0.1 have {})",
         text::LINE_SYMBOLS,
-        crate::ocr::lines::LINE_SYMBOLS
+        crate::format::text_v1::LINE_SYMBOLS
     )))
 }
 
@@ -168,11 +169,13 @@ pub fn check_typed_entry(entry_text: &str, entry: usize, place: &str) -> Result<
 }
 
 /// A v1 line error without its "line N:" prefix and without echoing the text.
-fn v1_problem(e: &crate::ocr::LineError) -> String {
-    use crate::ocr::LineError as E;
+fn v1_problem(e: &crate::scan::text::LineError) -> String {
+    use crate::scan::text::LineError as E;
     match e {
         E::BadChar { ch, .. } => format!("{ch:?} is not in the recovery alphabet"),
-        E::BadLength { len, .. } => format!("{len} symbols; a recovery line has {}", crate::ocr::lines::LINE_SYMBOLS),
+        E::BadLength { len, .. } => {
+            format!("{len} symbols; a recovery line has {}", crate::format::text_v1::LINE_SYMBOLS)
+        }
         E::BadCheck { .. } => "it fails its check: a character is wrong; compare it with the paper".into(),
         other => other.to_string(),
     }

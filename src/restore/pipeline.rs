@@ -175,7 +175,7 @@ fn read_recovery_text(
     let mut health = TextHealth::default();
     for (i, page) in pages.iter().enumerate() {
         progress(Event::Page { done: i + 1, total: pages.len(), source: &page.source });
-        for line in crate::ocr::read_page_detailed(&page.image) {
+        for line in crate::scan::text::read_page_detailed(&page.image) {
             health.lines += 1;
             if line.passes {
                 health.passed += 1;
@@ -186,7 +186,7 @@ fn read_recovery_text(
         }
     }
     progress(Event::PassDone);
-    let (frames, _) = crate::ocr::decode_lines(&texts);
+    let (frames, _) = crate::scan::text::decode_lines(&texts);
     health.frames = frames.len();
     health
 }

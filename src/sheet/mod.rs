@@ -18,6 +18,7 @@ pub mod geometry;
 pub mod layout;
 pub mod pdf;
 pub mod qr;
+pub mod recovery_block;
 pub mod text;
 
 pub use geometry::RectMm;

@@ -121,11 +121,11 @@ pub fn format_blocks(doc: &SheetDoc) -> Vec<Block> {
 }
 
 /// The recovery text: the sheet's data as checked lines of OCR-B text
-/// between solid bars (see [`crate::ocr::block`]), so the secrets can be
+/// between solid bars (see [`crate::sheet::recovery_block`]), so the secrets can be
 /// restored by OCR or by typing when the codes are too damaged; or a note
 /// saying why it is not printed.
 pub fn recovery_blocks(doc: &SheetDoc) -> Vec<Block> {
-    use crate::ocr::block;
+    use crate::sheet::recovery_block as block;
     let note = |text: String| {
         vec![
             Block::Heading("Recovery text".into()),

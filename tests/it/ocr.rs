@@ -10,9 +10,11 @@ use image::GrayImage;
 use paperseed::assemble::Outcome;
 use paperseed::format::Frame;
 use paperseed::format::text;
-use paperseed::ocr::{self, block, lines};
+use paperseed::format::text_v1 as lines;
 use paperseed::restore::{self, Located, TextRead};
+use paperseed::scan::text as ocr;
 use paperseed::scan::{self, DetectOptions, Limits};
+use paperseed::sheet::recovery_block as block;
 use paperseed::{EncodeOptions, Encoded, RecoveryTextChoice};
 
 fn repo() -> PathBuf {

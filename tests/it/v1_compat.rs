@@ -6,8 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::support::*;
-use paperseed::ocr::{self, block, lines};
+use paperseed::format::text_v1 as lines;
+use paperseed::scan::text as ocr;
 use paperseed::scan::{self, DetectOptions};
+use paperseed::sheet::recovery_block as block;
 use predicates::prelude::*;
 use serde_json::Value;
 

@@ -39,9 +39,9 @@ pub struct Geometry {
 /// Format v1: three 17-symbol lines (`PPP DDDDDD DDDDDD CC`) to a row.
 pub const V1: Geometry = Geometry {
     version: 1,
-    line_chars: super::lines::LINE_CHARS,
+    line_chars: crate::format::text_v1::LINE_CHARS,
     lines_per_row: 3,
-    symbol_columns: &super::lines::SYMBOL_COLUMNS,
+    symbol_columns: &crate::format::text_v1::SYMBOL_COLUMNS,
     leading: MONO_LEADING,
     rows_per_block: 12,
 };

@@ -1,20 +1,18 @@
-//! The recovery text: the sheet's frames printed as checked lines of OCR-B
-//! text, and a recogniser that reads them back from a scan.
+//! Reading the recovery text back from a scan, beside the QR reader: a
+//! recogniser that knows the OCR-B font and the block it printed.
 //!
-//! - [`lines`]: the line format (encode frames to lines, check and decode
-//!   typed or recognised lines back to frame texts for
-//!   [`assemble`](crate::assemble::assemble));
-//! - [`block`]: how the lines are set on the sheet (rows, marks, geometry);
 //! - [`glyphs`]: OCR-B glyph bitmaps rasterised from the embedded font;
 //! - [`recognise`]: finds the blocks on a page image and reads their lines
 //!   ([`read_page`]).
+//!
+//! The line codecs are in [`crate::format::text`] (format v2) and
+//! [`crate::format::text_v1`]; how the block is set on the sheet is
+//! [`crate::sheet::recovery_block`].
 
-pub mod block;
 pub mod glyphs;
-pub mod lines;
 pub mod recognise;
 
-pub use lines::{LineError, decode_lines, encode_frames};
+pub use crate::format::text_v1::{LineError, decode_lines, encode_frames};
 pub use recognise::{ReadLine, find_blocks, read_page, read_page_detailed, rectified_blocks};
 
 /// Read every recovery-text line on `pages` and rebuild the frames whose

@@ -19,10 +19,10 @@
 
 use image::GrayImage;
 
-use super::block;
-use super::block::Geometry;
 use super::glyphs::{self, GlyphBitmap};
-use super::lines::{self, ALPHABET};
+use crate::format::text_v1::{self as lines, ALPHABET};
+use crate::sheet::recovery_block as block;
+use crate::sheet::recovery_block::Geometry;
 
 /// Resolution cells are compared at, pixels per mm.
 pub const PX_PER_MM: f32 = 8.0;
