@@ -47,10 +47,10 @@ impl Plan {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
-    #[error("--redundancy must be between 10 and 80 (percent of codes that may be lost), not {0}")]
+    #[error("the redundancy must be between 10 and 80 (percent of codes that may be lost), not {0}")]
     Redundancy(u32),
     #[error(
-        "the payload ({len} bytes) needs {n} codes at QR level {ecc}; at most 255 are possible. Lower --redundancy, choose a lower --ecc, or split the secrets over several sheets"
+        "the payload ({len} bytes) needs {n} codes at QR level {ecc}; at most 255 are possible: lower the redundancy, choose a lower QR level, or split the secrets over several sheets"
     )]
     TooLarge { len: usize, n: usize, ecc: char },
 }

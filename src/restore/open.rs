@@ -80,7 +80,7 @@ pub enum Problem {
     SplitUndecodable { split: String, error: String },
     #[error("{0} typed share word list(s) belong to no share sheet read")]
     UnmatchedWords(usize),
-    #[error("no backup matches --set {choice}; found sets {}", .found.join(", "))]
+    #[error("no backup matches {choice:?}; found sets {}", .found.join(", "))]
     NoSuchSet { choice: String, found: Vec<String> },
 }
 
@@ -106,6 +106,7 @@ impl Problem {
             Problem::Conflicting { .. } => Some(
                 "scan only the genuine sheet, on its own; if the codes of one sheet conflict, the sheet may have been tampered with.".into(),
             ),
+            Problem::NoSuchSet { .. } => Some("choose a set id or fingerprint from those found.".into()),
             Problem::UnmatchedWords(_) => Some(
                 "share words hold only the key: type (or scan) one share sheet's recovery text too, from the same split.".into(),
             ),

@@ -29,14 +29,14 @@ pub use text::standard_blocks;
 /// Why a sheet could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {
-    /// Characters no embedded font (nor the `--font` one) has a glyph for.
+    /// Characters no embedded font (nor the extra one) has a glyph for.
     #[error("{}", unprintable_message(chars))]
     Unprintable { chars: Vec<char> },
     /// A control character in a text to print (the caller must not send them).
     #[error("control character U+{:04X} in text to print: {context:?}", u32::from(*ch))]
     ControlChar { ch: char, context: String },
-    /// The font given with `--font` cannot be read.
-    #[error("the font given with --font cannot be used: {0}")]
+    /// The extra font cannot be read.
+    #[error("the extra font cannot be used: {0}")]
     BadFont(String),
     /// The content does not fit the paper (a code too large, …).
     #[error("cannot lay out the sheet: {0}")]
@@ -49,7 +49,7 @@ pub enum SheetError {
 fn unprintable_message(chars: &[char]) -> String {
     let list: Vec<String> = chars.iter().map(|c| format!("'{c}' U+{:04X}", u32::from(*c))).collect();
     format!(
-        "no font can print {}; pass --font PATH with a font that covers them \
+        "no font can print {}; a font that covers them is needed \
          (e.g. Noto Sans CJK for Chinese, Japanese or Korean)",
         list.join(", ")
     )

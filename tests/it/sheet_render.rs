@@ -244,7 +244,7 @@ fn unprintable_characters_are_refused_unless_a_font_covers_them() {
         other => panic!("expected Unprintable, got {:?}", other.map(|b| b.len())),
     }
     let msg = sheet::render(&doc).unwrap_err().to_string();
-    assert!(msg.contains("'张' U+5F20") && msg.contains("--font"), "{msg}");
+    assert!(msg.contains("'张' U+5F20") && msg.contains("a font that covers them"), "{msg}");
 
     // A user font that is not a font.
     doc.extra_font = Some(b"not a font at all".to_vec());

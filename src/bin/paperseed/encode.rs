@@ -118,7 +118,7 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
     if args.passphrase || args.passphrase_file.is_some() || args.shares.is_some() {
         return encode_protected(&args, &backup, &opts, quiet);
     }
-    let out = paperseed::encode(&backup, &opts)?;
+    let out = paperseed::encode(&backup, &opts).map_err(encode_error)?;
     write_output(&args.output, &out.pdf, args.force)?;
     note(
         quiet,
@@ -191,7 +191,7 @@ pub fn encode_protected(
         work_factor: args.scrypt_work_factor,
         shares: shares.map(|(k, n)| (k, n, holders.clone())),
     };
-    let sheets = paperseed::encode_protected(backup, opts, &protection)?;
+    let sheets = paperseed::encode_protected(backup, opts, &protection).map_err(encode_error)?;
     if sheets.len() != outputs.len() {
         return Err(
             anyhow!("{} sheets were made for {} files; nothing was written", sheets.len(), outputs.len()).into()
@@ -244,4 +244,26 @@ pub fn encode_protected(
         note(quiet, "The passphrase is not on the paper: without it nobody, you included, can restore.");
     }
     Ok(())
+}
+
+/// A library error of `encode`, with the flags that change the outcome
+/// named (the library's messages name no flag).
+fn encode_error(e: paperseed::Error) -> Failure {
+    use paperseed::Error;
+    use paperseed::plan::PlanError;
+    use paperseed::sheet::SheetError;
+    let hint = match &e {
+        Error::Plan(PlanError::Redundancy(_)) => Some("give --redundancy PERCENT between 10 and 80"),
+        Error::Plan(PlanError::TooLarge { .. }) => {
+            Some("lower --redundancy, choose a lower --ecc, or split the secrets over several sheets")
+        }
+        Error::Sheet(SheetError::Unprintable { .. }) => Some("pass --font PATH with a font that covers them"),
+        Error::Sheet(SheetError::BadFont(_)) => Some("check the file given with --font"),
+        _ => None,
+    };
+    let error = match hint {
+        Some(h) => anyhow::anyhow!("{e}\nhint: {h}"),
+        None => anyhow::Error::from(e),
+    };
+    Failure { code: crate::exit::EXIT_USAGE, error }
 }
