@@ -30,7 +30,11 @@ fuzz_target!(|data: &[u8]| {
         for page in pages {
             for code in scan::find_codes(&page.image, &DetectOptions { expected: None, effort: Effort::Quick }) {
                 let (w, h) = page.image.dimensions();
-                assert!(code.corners.iter().all(|c| c.0.is_finite() && c.1.is_finite()), "{:?} in {w}×{h}", code.corners);
+                assert!(
+                    code.corners.iter().all(|c| c.0.is_finite() && c.1.is_finite()),
+                    "{:?} in {w}×{h}",
+                    code.corners
+                );
             }
         }
     }

@@ -25,7 +25,11 @@ fuzz_target!(|data: &[u8]| {
         check(&m);
     }
     if let Ok(text) = std::str::from_utf8(data) {
-        let uri = if migration::is_migration_uri(text) { text.to_string() } else { format!("{}?data={text}", migration::PREFIX) };
+        let uri = if migration::is_migration_uri(text) {
+            text.to_string()
+        } else {
+            format!("{}?data={text}", migration::PREFIX)
+        };
         if let Ok(m) = migration::parse_uri(&uri) {
             check(&m);
         }

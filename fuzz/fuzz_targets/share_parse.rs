@@ -38,10 +38,12 @@ fuzz_target!(|data: &[u8]| {
     let n = 2 + a % (MAX_SHARES - 1);
     let k = 2 + b % (n - 1);
     let inner = if passphrase::is_age(payload) { InnerKind::Age } else { InnerKind::Sheet };
-    let holders: Vec<String> = if flip & 0x80 != 0 { (1..=n).map(|i| format!("holder {i}")).collect() } else { Vec::new() };
+    let holders: Vec<String> =
+        if flip & 0x80 != 0 { (1..=n).map(|i| format!("holder {i}")).collect() } else { Vec::new() };
     let all = shares::split_with(payload, inner, k, n, &holders, &mut SeededRng::new(rest)).unwrap();
     let mask = u16::from_le_bytes([*m1, *m2]);
-    let mut chosen: Vec<Vec<u8>> = (0..usize::from(n)).filter(|i| mask & (1 << i) != 0).map(|i| all[i].clone()).collect();
+    let mut chosen: Vec<Vec<u8>> =
+        (0..usize::from(n)).filter(|i| mask & (1 << i) != 0).map(|i| all[i].clone()).collect();
     let distinct = chosen.len();
     if *m1 & 1 != 0 && !chosen.is_empty() {
         chosen.push(chosen[0].clone()); // the same share scanned twice
