@@ -5,7 +5,8 @@
 # CI runs `scripts/fuzz.sh 20`. A crash stops the script with exit 1; the
 # input that crashed is in fuzz/artifacts/TARGET/ (keep it as a regression
 # input under fuzz/regressions/TARGET/ once fixed). Corpora grow in
-# fuzz/corpus/TARGET/ (not committed).
+# fuzz/corpus/TARGET/ (not committed); fuzz/seeds/TARGET/ holds a few
+# well-formed inputs to start from.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds=${1:-300}
@@ -21,6 +22,7 @@ for t in "${targets[@]}"; do
   mkdir -p "corpus/$t"
   seeds=()
   [ -d "regressions/$t" ] && seeds+=("regressions/$t")
+  [ -d "seeds/$t" ] && seeds+=("seeds/$t")
   log=$(mktemp)
   if ! cargo fuzz run -O "$t" "corpus/$t" "${seeds[@]}" -- -max_total_time="$seconds" -rss_limit_mb=2048 >"$log" 2>&1; then
     tail -n 40 "$log"

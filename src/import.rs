@@ -220,8 +220,10 @@ pub fn otp_keys_from_arg(arg: &str) -> Result<Vec<OtpKey>, String> {
 fn clean_label(label: &str, fallback: &str) -> String {
     let spaced: String = label.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let joined = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Cut where it may end in a space: the space goes too.
     let short: String = joined.chars().take(MAX_SHORT_TEXT - 6).collect();
-    if short.is_empty() { fallback.to_string() } else { short }
+    let short = short.trim_end();
+    if short.is_empty() { fallback.to_string() } else { short.to_string() }
 }
 
 /// The label of a file-based secret: the file stem, or `fallback` for
@@ -724,6 +726,16 @@ mod tests {
         backup.validate().unwrap();
         let e = import(&[ImportSource::text("--totp", "JBSW0", TextKind::Otp)]).unwrap_err().to_string();
         assert!(e.starts_with("--totp: not an otpauth:// URI nor a base32 key"), "{e}");
+    }
+
+    #[test]
+    fn long_labels_are_cut_without_a_trailing_space() {
+        let name = format!("{} b", "a".repeat(MAX_SHORT_TEXT - 7));
+        let label = clean_label(&name, "x");
+        assert_eq!(label, "a".repeat(MAX_SHORT_TEXT - 7));
+        let uri = format!("otpauth://totp/{}?secret=JBSWY3DP", name.replace(' ', "%20"));
+        let got = import(&[ImportSource::text("--totp", uri, TextKind::Otp)]).unwrap();
+        assert_eq!(got.secrets[0].label(), label);
     }
 
     #[test]

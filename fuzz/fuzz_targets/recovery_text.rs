@@ -1,6 +1,7 @@
 //! Typed or recognised recovery-text lines (format v1 and v2), alone and
-//! with code texts: checking an entry never panics, and a restored payload
-//! always matches its set.
+//! with code texts: checking an entry never panics, each line it accepts
+//! checks again on its own as itself, and a restored payload always matches
+//! its set.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use paperseed::assemble::Outcome;
@@ -14,6 +15,10 @@ fuzz_target!(|data: &[u8]| {
         if entry.starts_with("PAPERSEED") {
             codes.push(Located { text: entry.to_string(), bytes: Vec::new(), place: "fuzz".into() });
         } else if let Ok(read) = restore::check_typed(entry, i + 1, "fuzz") {
+            // Each line accepted is a line on its own: checked again, it is itself.
+            for r in &read {
+                assert_eq!(restore::check_typed(&r.text, 1, "fuzz"), Ok(vec![r.clone()]), "{entry:?}");
+            }
             lines.extend(read);
         }
     }

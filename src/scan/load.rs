@@ -170,8 +170,27 @@ fn format_name(format: ImageFormat) -> String {
     format!("{format:?}").to_uppercase()
 }
 
+/// Read the content of one image or PDF file, already in memory, into
+/// grayscale pages: what [`load()`] does for a file, with the same [`Limits`]
+/// (`max_file_bytes` included) and a fresh [`Budget`]. `name` stands for the
+/// file in the pages' sources and in errors.
+pub fn load_bytes(data: &[u8], name: &str, limits: &Limits) -> Result<Vec<Page>, ScanError> {
+    let path = Path::new(name);
+    if data.len() as u64 > limits.max_file_bytes {
+        return Err(ScanError::TooLarge {
+            path: path.to_owned(),
+            what: format!("the file is larger than {} MiB", limits.max_file_bytes / (1024 * 1024)),
+        });
+    }
+    load_data(path, data.to_vec(), limits, &mut Budget::new(limits))
+}
+
 fn load_file(path: &Path, limits: &Limits, budget: &mut Budget) -> Result<Vec<Page>, ScanError> {
     let data = read_bounded(path, limits.max_file_bytes)?;
+    load_data(path, data, limits, budget)
+}
+
+fn load_data(path: &Path, data: Vec<u8>, limits: &Limits, budget: &mut Budget) -> Result<Vec<Page>, ScanError> {
     if data.is_empty() {
         return Err(ScanError::Empty { path: path.to_owned() });
     }
@@ -820,6 +839,20 @@ pub(crate) mod tests {
         assert_eq!(pages.len(), 1);
         assert_eq!(pages[0].image, img);
         assert_eq!(pages[0].source, p.display().to_string());
+    }
+
+    #[test]
+    fn loads_bytes_in_memory_like_a_file() {
+        let img = GrayImage::from_fn(40, 30, |x, _| Luma([(x * 6) as u8]));
+        let pages = load_bytes(&png_bytes(&img), "upload", &Limits::default()).unwrap();
+        assert_eq!(pages, vec![Page { source: "upload".into(), image: img }]);
+        let pdf = pdf_with_pages(&["0 0 m 10 10 l S".to_string()], 72.0, 72.0);
+        assert_eq!(load_bytes(&pdf, "doc.pdf", &Limits::default()).unwrap()[0].source, "doc.pdf page 1");
+        assert!(matches!(load_bytes(b"", "e", &Limits::default()), Err(ScanError::Empty { .. })));
+        let small = Limits { max_file_bytes: 10, ..Limits::default() };
+        assert!(matches!(load_bytes(&pdf, "big.pdf", &small), Err(ScanError::TooLarge { .. })));
+        let e = load_bytes(&bomb_png(20_000, 20_000), "bomb.png", &Limits::default()).unwrap_err();
+        assert!(matches!(e, ScanError::TooLarge { .. }) && e.to_string().contains("bomb.png"), "{e}");
     }
 
     #[test]

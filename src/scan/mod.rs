@@ -35,7 +35,7 @@ pub mod text;
 use std::path::PathBuf;
 
 pub use detect::{DetectOptions, Effort, FoundCode, SearchStats, find_codes, find_codes_counted};
-pub use load::{Loaded, Page, SkipReason, Skipped, load, load_with_budget, load_with_notes};
+pub use load::{Loaded, Page, SkipReason, Skipped, load, load_bytes, load_with_budget, load_with_notes};
 pub use margin::EccUsage;
 
 /// Bounds applied to untrusted input files.

@@ -9,7 +9,11 @@
 //! codes = ["a3f8-9d2c-bk4m-xy7p", "..."]
 //! ```
 //! Parsing is strict: unknown fields are errors (a typo must not silently drop
-//! a secret), and every error names the secret by number and label.
+//! a secret), and every error names the secret by number and label. Strings
+//! are taken as written (TOML quotes them), except a note's last line when it
+//! holds only spaces: the line a `"""` block closes on. So [`to_toml`] writes
+//! a manifest that parses to the same backup, and `restore --format toml`
+//! then `encode` reprints the same payload (the same fingerprint).
 
 use std::path::{Path, PathBuf};
 
@@ -98,7 +102,7 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
     }
     let title = match table.get("title") {
         None => DEFAULT_TITLE.to_string(),
-        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::String(s)) => s.to_string(),
         Some(_) => return Err(ManifestError::Title("must be a string".into())),
     };
     let secrets = match table.get("secret") {
@@ -113,7 +117,7 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
             label: String::new(),
             message: "must be a table: write [[secret]] then its fields".into(),
         })?;
-        let label = t.get("label").and_then(Value::as_str).unwrap_or("").trim().to_string();
+        let label = t.get("label").and_then(Value::as_str).unwrap_or("").to_string();
         let err = |message: String| ManifestError::Secret { index: i + 1, label: label.clone(), message };
         out.extend(parse_secret(t, &label, base_dir).map_err(err)?);
     }
@@ -175,7 +179,7 @@ fn parse_one(t: &Table, label: &str, base_dir: &Path) -> Result<Secret, String> 
     if let Some(bad) = t.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(format!("unknown field `{bad}` for type {kind}; allowed: {}", allowed[1..].join(", ")));
     }
-    if label.is_empty() {
+    if label.trim().is_empty() {
         return Err("missing `label` (a name for this secret, e.g. the account)".into());
     }
     let label = label.to_string();
@@ -186,7 +190,7 @@ fn parse_one(t: &Table, label: &str, base_dir: &Path) -> Result<Secret, String> 
                     .iter()
                     .enumerate()
                     .map(|(j, v)| match v {
-                        Value::String(s) => Ok(s.trim().to_string()),
+                        Value::String(s) => Ok(s.to_string()),
                         Value::Integer(n) => Err(format!(
                             "code {} ({n}) must be a quoted string, or leading zeros are lost: \"{n}\"",
                             j + 1
@@ -201,7 +205,7 @@ fn parse_one(t: &Table, label: &str, base_dir: &Path) -> Result<Secret, String> 
         }
         "totp" | "hotp" => Secret::Otp { label, key: parse_otp(t, kind)? },
         "mnemonic" => Secret::Mnemonic { label, words: mnemonic::normalize(need_str(t, "words")?)? },
-        "note" => Secret::Note { label, text: need_str(t, "text")?.trim_end().to_string() },
+        "note" => Secret::Note { label, text: note_text(need_str(t, "text")?) },
         "file" => {
             let (name, data) = match (get_str(t, "path")?, get_str(t, "base64")?) {
                 (Some(p), None) => read_file(&base_dir.join(p))?,
@@ -219,6 +223,39 @@ fn parse_one(t: &Table, label: &str, base_dir: &Path) -> Result<Secret, String> 
         }
         _ => unreachable!("checked by allowed_fields"),
     })
+}
+
+/// A note as written, without a last line of only spaces (and its line
+/// break): what a `"""` block adds when it closes on a line of its own.
+fn note_text(text: &str) -> String {
+    match text.rsplit_once('\n') {
+        Some((body, last)) if last.trim().is_empty() => body.to_string(),
+        _ => text.to_string(),
+    }
+}
+
+/// `text` as a TOML multi-line basic string that parses back, through
+/// [`note_text`], to `text`: it closes on a line of its own.
+fn quote_note(text: &str) -> String {
+    let mut out = String::from("\"\"\"\n");
+    let mut quotes = 0;
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            // No run of three quotes: that would close the string.
+            '"' if quotes == 2 => {
+                out.push_str("\\\"");
+                quotes = 0;
+                continue;
+            }
+            '\n' => out.push('\n'),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+        quotes = if c == '"' { quotes + 1 } else { 0 };
+    }
+    out.push_str("\n\"\"\"");
+    out
 }
 
 fn read_file(path: &PathBuf) -> Result<(String, Vec<u8>), String> {
@@ -317,7 +354,7 @@ pub fn to_toml(backup: &Backup) -> String {
                 }
             }
             Secret::Mnemonic { words, .. } => out.push_str(&format!("words = {}\n", quote(words))),
-            Secret::Note { text, .. } => out.push_str(&format!("text = {}\n", quote(text))),
+            Secret::Note { text, .. } => out.push_str(&format!("text = {}\n", quote_note(text))),
             Secret::File { name, data, .. } => {
                 out.push_str(&format!("name = {}\nbase64 = \"\"\"\n", quote(name)));
                 for chunk in BASE64.encode(data).as_bytes().chunks(76) {
@@ -383,6 +420,41 @@ base64 = "AAEC"
         let b = parse_here(GOOD).unwrap();
         assert_eq!(b.secrets.len(), 5);
         assert_eq!(parse_here(&to_toml(&b)).unwrap(), b);
+    }
+
+    /// `restore --format toml` then `encode` must print the same payload:
+    /// strings with leading or trailing spaces, and notes ending in spaces,
+    /// line breaks or quotes, come back as they were.
+    #[test]
+    fn to_toml_reprints_the_same_backup() {
+        let b = Backup {
+            title: " Title ".into(),
+            secrets: vec![
+                Secret::BackupCodes { label: " GitHub".into(), codes: vec![" 1234".into(), "5678 ".into()] },
+                Secret::Note { label: "n ".into(), text: "a \"\"\"\"\" b\\\n  \n\n".into() },
+                Secret::Note { label: "m".into(), text: "x  ".into() },
+                Secret::Note { label: "o".into(), text: "\"".into() },
+            ],
+            emergency: None,
+        };
+        b.validate().unwrap();
+        let again = parse_here(&to_toml(&b)).unwrap();
+        assert_eq!(again, b, "{}", to_toml(&b));
+        let fp = |b: &Backup| crate::format::Fingerprint::of(&crate::format::compact::encode(b));
+        assert_eq!(fp(&again), fp(&b));
+    }
+
+    #[test]
+    fn note_blocks_lose_only_their_closing_line() {
+        let note = |body: &str| {
+            let b = parse_here(&format!("[[secret]]\ntype = \"note\"\nlabel = \"n\"\ntext = {body}\n")).unwrap();
+            let Secret::Note { text, .. } = &b.secrets[0] else { panic!() };
+            text.clone()
+        };
+        assert_eq!(note("\"\"\"\nline 1\nline 2\n\"\"\""), "line 1\nline 2");
+        assert_eq!(note("\"\"\"\nline 1\n   \"\"\""), "line 1");
+        assert_eq!(note("\"\"\"\nline 1\n\n\"\"\""), "line 1\n");
+        assert_eq!(note("\"text \""), "text ");
     }
 
     #[test]

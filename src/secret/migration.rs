@@ -233,10 +233,18 @@ fn int32(v: u64) -> i32 {
 }
 
 /// Split a stored name like an otpauth label: `Issuer:account` or `account`.
-fn split_name(name: &str) -> (Option<String>, Option<String>) {
-    let (issuer, account) = match name.split_once(':') {
-        Some((i, a)) => (Some(i.trim().to_string()), a.trim().to_string()),
-        None => (None, name.trim().to_string()),
+/// A name that starts with the `issuer` field and a colon is that issuer and
+/// the account (the issuer may hold a ':' itself); otherwise the first ':'
+/// separates them.
+fn split_name(name: &str, issuer: &str) -> (Option<String>, Option<String>) {
+    let prefixed = [issuer, issuer.trim()]
+        .into_iter()
+        .filter(|i| !i.trim().is_empty())
+        .find_map(|i| name.strip_prefix(i)?.strip_prefix(':'));
+    let (issuer, account) = match (prefixed, name.split_once(':')) {
+        (Some(a), _) => (None, a.trim().to_string()),
+        (None, Some((i, a))) => (Some(i.trim().to_string()), a.trim().to_string()),
+        (None, None) => (None, name.trim().to_string()),
     };
     (issuer.filter(|s| !s.is_empty()), Some(account).filter(|s| !s.is_empty()))
 }
@@ -268,7 +276,7 @@ fn interpret(a: RawAccount) -> Result<OtpKey, String> {
     if matches!(kind, OtpKind::Hotp { .. }) && (a.counter as i64) < 0 {
         return Err(format!("the counter is negative ({})", a.counter as i64));
     }
-    let (label_issuer, account) = split_name(&a.name);
+    let (label_issuer, account) = split_name(&a.name, &a.issuer);
     let issuer = Some(a.issuer.trim().to_string()).filter(|s| !s.is_empty()).or(label_issuer);
     let key = OtpKey { key: a.secret, issuer, account, algorithm, digits, kind };
     key.validate()?;
@@ -383,9 +391,12 @@ fn put_uint(out: &mut Vec<u8>, number: u64, v: u64) {
 
 /// The name an account is stored under: `Issuer:account` when both are
 /// known (as the app writes it), else whichever is.
+/// An account holding a ':' but no issuer is stored after an empty issuer
+/// (`:a:b`), or its first ':' would be read as the separator.
 fn stored_name(key: &OtpKey) -> String {
     match (&key.issuer, &key.account) {
         (Some(i), Some(a)) => format!("{i}:{a}"),
+        (None, Some(a)) if a.contains(':') => format!(":{a}"),
         (None, Some(a)) => a.clone(),
         (_, None) => String::new(),
     }
@@ -522,6 +533,19 @@ mod tests {
         assert!(uri.starts_with("otpauth-migration://offline?data="));
         assert!(!uri[PREFIX.len() + 6..].contains(['+', '/', '=']), "{uri}");
         assert_eq!(parse_uri(&uri).unwrap().keys, keys);
+    }
+
+    #[test]
+    fn names_with_colons_round_trip() {
+        let totp = OtpKind::Totp { period: 30 };
+        let keys = vec![
+            key(None, Some("a:b"), Algorithm::Sha1, 6, totp),
+            key(Some("X:Y"), Some("a"), Algorithm::Sha1, 6, totp),
+            key(Some("X:Y"), None, Algorithm::Sha1, 6, totp),
+            key(Some("X"), Some("a:b"), Algorithm::Sha1, 6, totp),
+        ];
+        let payload = to_payload(&keys, Batch::default()).unwrap();
+        assert_eq!(parse_payload(&payload).unwrap().keys, keys);
     }
 
     #[test]

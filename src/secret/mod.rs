@@ -198,9 +198,27 @@ impl Backup {
     /// twice, the same authenticator key in two secrets.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
+        let padded = |t: &str| t.trim() != t;
+        if padded(&self.title) {
+            out.push(format!("the title {:?} starts or ends with a space (kept as written)", self.title));
+        }
         for (i, s) in self.secrets.iter().enumerate() {
+            if padded(s.label()) {
+                out.push(format!(
+                    "secret {}: the label {:?} starts or ends with a space (kept as written)",
+                    i + 1,
+                    s.label()
+                ));
+            }
             if let Secret::BackupCodes { label, codes } = s {
                 for (j, c) in codes.iter().enumerate() {
+                    if padded(c) {
+                        out.push(format!(
+                            "secret {} ({label:?}): code {} starts or ends with a space (kept as written)",
+                            i + 1,
+                            j + 1
+                        ));
+                    }
                     if let Some(first) = codes[..j].iter().position(|d| d == c) {
                         out.push(format!(
                             "secret {} ({label:?}): code {} repeats code {} ({c})",
@@ -292,6 +310,23 @@ mod tests {
             emergency: None,
         };
         assert_eq!(b.warnings(), vec!["secret 1 (\"x\"): code 3 repeats code 1 (1)"]);
+    }
+
+    #[test]
+    fn warnings_name_spaces_kept() {
+        let b = Backup {
+            title: "t ".into(),
+            secrets: vec![Secret::BackupCodes { label: " x".into(), codes: vec!["1".into(), "2 ".into()] }],
+            emergency: None,
+        };
+        assert_eq!(
+            b.warnings(),
+            vec![
+                "the title \"t \" starts or ends with a space (kept as written)",
+                "secret 1: the label \" x\" starts or ends with a space (kept as written)",
+                "secret 1 (\" x\"): code 2 starts or ends with a space (kept as written)",
+            ]
+        );
     }
 
     #[test]

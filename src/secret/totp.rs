@@ -106,6 +106,40 @@ pub fn grouped_base32(key: &[u8]) -> String {
     s.as_bytes().chunks(4).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(" ")
 }
 
+/// The label [`OtpKey::to_uri`] writes for a key with neither issuer nor
+/// account (authenticator apps want one); it reads back as the account.
+pub const DEFAULT_URI_LABEL: &str = "key";
+
+/// Split the label of an `otpauth://` URI (still percent-encoded) into issuer
+/// and account, both trimmed, empty ones `None`.
+///
+/// The Key URI format separates them by a literal or an encoded colon, so:
+/// a literal ':' is the separator wherever it is (a ':' inside an issuer or
+/// account is written escaped); without one, a label starting with the
+/// `issuer` parameter and a colon is that issuer and the account; otherwise
+/// the first (encoded) ':' separates them, and a label without any is the
+/// account.
+fn split_label(raw: &str, issuer: Option<&str>) -> Result<(Option<String>, Option<String>), String> {
+    let decode = |s: &str| {
+        percent_decode_str(s).decode_utf8().map(|c| c.into_owned()).map_err(|_| "the label is not valid UTF-8")
+    };
+    let (label_issuer, account) = match raw.split_once(':') {
+        Some((i, a)) => (Some(decode(i)?), decode(a)?),
+        None => {
+            let label = decode(raw)?;
+            let prefixed = issuer
+                .filter(|i| !i.is_empty())
+                .and_then(|i| label.strip_prefix(i)?.strip_prefix(':').map(|a| (i.to_string(), a.to_string())));
+            match prefixed.or_else(|| label.split_once(':').map(|(i, a)| (i.to_string(), a.to_string()))) {
+                Some((i, a)) => (Some(i), a),
+                None => (None, label),
+            }
+        }
+    };
+    let clean = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    Ok((label_issuer.and_then(clean), clean(account)))
+}
+
 impl OtpKey {
     /// Check parameters are in the ranges authenticator apps accept.
     pub fn validate(&self) -> Result<(), String> {
@@ -133,11 +167,6 @@ impl OtpKey {
         let (kind_name, rest) =
             rest.split_once('/').ok_or("the URI has no label part (otpauth://totp/LABEL?secret=...)")?;
         let (label, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let label = percent_decode_str(label).decode_utf8().map_err(|_| "the label is not valid UTF-8")?;
-        let (label_issuer, account) = match label.split_once(':') {
-            Some((i, a)) => (Some(i.trim().to_string()), a.trim().to_string()),
-            None => (None, label.trim().to_string()),
-        };
         let mut secret = None;
         let mut issuer = None;
         let mut algorithm = Algorithm::Sha1;
@@ -160,6 +189,7 @@ impl OtpKey {
                 _ => {} // e.g. `image`: not part of the key
             }
         }
+        let (label_issuer, account) = split_label(label, issuer.as_deref())?;
         let kind = match kind_name.to_ascii_lowercase().as_str() {
             "totp" => OtpKind::Totp { period },
             "hotp" => OtpKind::Hotp { counter: counter.ok_or("an hotp URI needs a counter parameter")? },
@@ -168,7 +198,7 @@ impl OtpKey {
         let key = OtpKey {
             key: secret.ok_or("the URI has no secret parameter")?,
             issuer: issuer.or(label_issuer).filter(|s| !s.is_empty()),
-            account: Some(account).filter(|s| !s.is_empty()),
+            account,
             algorithm,
             digits,
             kind,
@@ -180,11 +210,19 @@ impl OtpKey {
     /// The `otpauth://` URI that authenticator apps import.
     pub fn to_uri(&self) -> String {
         let enc = |s: &str| utf8_percent_encode(s, ESCAPE).to_string();
+        // A literal ':' separates issuer and account (a ':' inside either is
+        // escaped), so that `from_uri` splits the label where it was joined.
         let label = match (&self.issuer, &self.account) {
             (Some(i), Some(a)) => format!("{}:{}", enc(i), enc(a)),
-            (Some(i), None) => enc(i),
+            // "Issuer:" with no account: a label of the issuer alone would
+            // read back as the account.
+            (Some(i), None) => format!("{}:", enc(i)),
+            // An account holding a ':' gets an empty issuer before it, or its
+            // escaped ':' would be read as the separator (see `split_label`).
+            (None, Some(a)) if a.contains(':') => format!(":{}", enc(a)),
             (None, Some(a)) => enc(a),
-            (None, None) => String::from("key"),
+            // Apps want a name; this one reads back as the account "key".
+            (None, None) => String::from(DEFAULT_URI_LABEL),
         };
         let (kind, tail) = match self.kind {
             OtpKind::Totp { period } => ("totp", format!("&period={period}")),
@@ -229,6 +267,39 @@ mod tests {
         assert_eq!(k.account.as_deref(), Some("john.doe@email.com"));
         assert_eq!(k.kind, OtpKind::Totp { period: 30 });
         assert_eq!(OtpKey::from_uri(&k.to_uri()).unwrap(), k);
+    }
+
+    #[test]
+    fn labels_with_colons_round_trip() {
+        let key = |issuer: Option<&str>, account: Option<&str>| OtpKey {
+            key: b"Hello!".to_vec(),
+            issuer: issuer.map(str::to_string),
+            account: account.map(str::to_string),
+            algorithm: Algorithm::Sha1,
+            digits: 6,
+            kind: OtpKind::Totp { period: 30 },
+        };
+        for (issuer, account) in [
+            (None, Some("a:b")),
+            (Some("X:Y"), Some("a")),
+            (Some("X:Y"), None),
+            (Some("X"), Some("a:b")),
+            (Some("X"), None),
+            (Some("X"), Some("X")),
+            (None, Some("a")),
+        ] {
+            let k = key(issuer, account);
+            assert_eq!(OtpKey::from_uri(&k.to_uri()).unwrap(), k, "{}", k.to_uri());
+        }
+        // Neither: apps get a name, which reads back as the account.
+        let none = OtpKey::from_uri(&key(None, None).to_uri()).unwrap();
+        assert_eq!(none, key(None, Some(DEFAULT_URI_LABEL)));
+        // An encoded separator, as the Key URI format allows: after the issuer
+        // parameter when the label starts with it, else the first colon.
+        let k = OtpKey::from_uri("otpauth://totp/X%3AY%3Aa?secret=JBSWY3DP&issuer=X%3AY").unwrap();
+        assert_eq!((k.issuer.as_deref(), k.account.as_deref()), (Some("X:Y"), Some("a")));
+        let k = OtpKey::from_uri("otpauth://totp/Example%3A%20alice?secret=JBSWY3DP").unwrap();
+        assert_eq!((k.issuer.as_deref(), k.account.as_deref()), (Some("Example"), Some("alice")));
     }
 
     #[test]

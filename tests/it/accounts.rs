@@ -178,3 +178,30 @@ fn seedqr_images_restore_and_seedqr_export_round_trips() {
         );
     }
 }
+
+/// A reprint is the same backup: `restore --format toml` then `encode`
+/// gives the same fingerprint, even for a label and a note that begin or end
+/// with spaces (quick flags take them as given).
+#[test]
+fn toml_reprint_keeps_padded_labels_and_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let codes = dir.path().join("codes.txt");
+    std::fs::write(&codes, "1a2b3-4c5d6\n").unwrap();
+    let fingerprint = |stderr: &[u8]| {
+        let s = String::from_utf8_lossy(stderr).to_string();
+        s.lines().find_map(|l| l.strip_prefix("Fingerprint ")).expect("fingerprint line").trim().to_string()
+    };
+    let pdf = dir.path().join("first.pdf");
+    let out = bin()
+        .args(["encode", "--codes"])
+        .arg(&codes)
+        .args(["--note", "Call Bob\\n  ", "--label", " GitHub", "-o"])
+        .arg(&pdf)
+        .assert()
+        .success();
+    let first = fingerprint(&out.get_output().stderr);
+    let manifest = dir.path().join("again.toml");
+    bin().arg("restore").arg(&pdf).args(["--format", "toml", "-q", "-o"]).arg(&manifest).assert().success();
+    let out = bin().arg("encode").arg(&manifest).arg("-o").arg(dir.path().join("again.pdf")).assert().success();
+    assert_eq!(fingerprint(&out.get_output().stderr), first, "{}", std::fs::read_to_string(&manifest).unwrap());
+}

@@ -1,0 +1,4 @@
+
+1
+
+Hello!Þ­¾ïExample:alice@google.comExample0
