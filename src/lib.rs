@@ -16,7 +16,7 @@
 
 pub mod assemble;
 pub mod format;
-pub mod import;
+pub mod interop;
 pub mod plan;
 pub mod protect;
 pub mod restore;

@@ -6,7 +6,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use paperseed::format::{compact, payload};
-use paperseed::import::{self, ImportSource, TextKind};
+use paperseed::interop::import::{self, ImportSource, TextKind};
 use paperseed::secret::{MAX_SHORT_TEXT, manifest};
 
 fuzz_target!(|data: &[u8]| {

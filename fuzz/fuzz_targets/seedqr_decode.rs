@@ -4,7 +4,8 @@
 //! and into a symbol of the spec's size.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use paperseed::secret::{mnemonic, seedqr};
+use paperseed::interop::seedqr;
+use paperseed::secret::mnemonic;
 use seedqr::Kind;
 
 fn check(kind: Kind, words: &str) {

@@ -10,8 +10,9 @@ use super::Restored;
 use super::pipeline::Scanned;
 use crate::assemble::{Outcome, Report, SetReport};
 use crate::format::{Fingerprint, Frame, PayloadKind, payload};
+use crate::interop::seedqr;
 use crate::protect::{self, ProtectError, SecretString};
-use crate::secret::{Backup, Secret, seedqr};
+use crate::secret::{Backup, Secret};
 
 /// Gives the passphrase of an encrypted sheet when one is needed: a prompt,
 /// a file, a test's constant. Asked at most once per set.

@@ -167,7 +167,7 @@ fn parse_secret(t: &Table, label: &str, base_dir: &Path) -> Result<Vec<Secret>, 
         return Ok(migration
             .keys
             .into_iter()
-            .map(|key| Secret::Otp { label: format!("{label}: {}", crate::import::otp_label(&key)), key })
+            .map(|key| Secret::Otp { label: format!("{label}: {}", super::label::otp_label(&key)), key })
             .collect());
     }
     parse_one(t, label, base_dir).map(|s| vec![s])

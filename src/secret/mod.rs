@@ -6,12 +6,11 @@
 
 pub mod emergency;
 pub mod export;
+pub mod label;
 pub mod manifest;
 pub mod migration;
 pub mod mnemonic;
 pub mod otp;
-pub mod seedqr;
-pub mod termqr;
 pub mod totp;
 
 pub use totp::{Algorithm, OtpKey, OtpKind};

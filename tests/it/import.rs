@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use image::{GrayImage, Luma};
-use paperseed::import::{ImportSource, TextKind, import};
+use paperseed::interop::import::{ImportSource, TextKind, import};
 use paperseed::scan::{DetectOptions, Limits};
 use paperseed::secret::migration::{self, Batch};
 use paperseed::secret::{Algorithm, Backup, OtpKey, OtpKind, Secret, manifest};
@@ -254,10 +254,10 @@ fn otpauth_qr_image_and_re_import_symbols() {
     // same symbol `restore --qr` and the re-import PNG use.
     let dir = tempfile::tempdir().unwrap();
     let k = &accounts()[1];
-    let symbol = paperseed::secret::termqr::otpauth_symbol(&k.to_uri()).unwrap();
-    let img = paperseed::secret::termqr::symbol_image(&symbol, 4, 4);
+    let symbol = paperseed::interop::termqr::otpauth_symbol(&k.to_uri()).unwrap();
+    let img = paperseed::interop::termqr::symbol_image(&symbol, 4, 4);
     let path = dir.path().join("enrol.png");
-    std::fs::write(&path, paperseed::secret::termqr::png(&img).unwrap()).unwrap();
+    std::fs::write(&path, paperseed::interop::termqr::png(&img).unwrap()).unwrap();
     let got = import(&[ImportSource::path(&path)]).unwrap();
     assert_eq!(otp_keys(&got.secrets), vec![k.clone()]);
 }

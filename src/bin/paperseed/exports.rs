@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
-use paperseed::secret::{Backup, OtpKind, Secret, otp, seedqr, termqr};
+use paperseed::interop::{seedqr, termqr};
+use paperseed::secret::{Backup, OtpKind, Secret, otp};
 use paperseed::sheet::{Paper, Symbol, gallery};
 
 use crate::args::RestoreArgs;

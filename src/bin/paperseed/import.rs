@@ -1,7 +1,7 @@
 //! `paperseed import`: authenticator exports, otpauth URIs and backup-code
 //! files to a manifest.
 
-use paperseed::import::{self, ImportSource};
+use paperseed::interop::import::{self, ImportSource};
 use paperseed::secret::manifest;
 
 use crate::args::ImportArgs;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::anyhow;
 
-use paperseed::import::{self, ImportSource, TextKind};
+use paperseed::interop::import::{self, ImportSource, TextKind};
 use paperseed::secret::Secret;
 
 use crate::args::EncodeArgs;

@@ -26,16 +26,16 @@ use std::path::{Path, PathBuf};
 use image::ImageFormat;
 use serde_json::Value;
 
+use crate::interop::seedqr;
 use crate::scan::{self, DetectOptions, Limits, ScanError};
 use crate::secret::manifest::DEFAULT_TITLE;
 use crate::secret::totp::{self, Algorithm, OtpKey, OtpKind};
-use crate::secret::{Backup, MAX_SHORT_TEXT, Secret, check_short_text, migration, mnemonic, seedqr};
+use crate::secret::{Backup, Secret, check_short_text, migration, mnemonic};
 
 /// Largest text file read (an Aegis export with icons can be a few MiB).
 pub const MAX_TEXT_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Label of a key that has neither issuer nor account.
-pub const DEFAULT_KEY_LABEL: &str = "Authenticator key";
+pub use crate::secret::label::{DEFAULT_KEY_LABEL, clean_label, otp_label};
 /// Label of backup codes read from standard input.
 pub const DEFAULT_CODES_LABEL: &str = "Backup codes";
 /// Label of a seed phrase read from standard input.
@@ -168,18 +168,6 @@ pub fn read_text(path: &Path) -> Result<String, ImportError> {
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
 
-/// The label of a key: `Issuer (account)`, `Issuer`, `account`, or
-/// [`DEFAULT_KEY_LABEL`]; control characters become spaces.
-pub fn otp_label(key: &OtpKey) -> String {
-    let label = match (key.issuer.as_deref(), key.account.as_deref()) {
-        (Some(i), Some(a)) if i != a => format!("{i} ({a})"),
-        (Some(i), _) => i.to_string(),
-        (None, Some(a)) => a.to_string(),
-        (None, None) => DEFAULT_KEY_LABEL.to_string(),
-    };
-    clean_label(&label, DEFAULT_KEY_LABEL)
-}
-
 /// Replace a secret's label (for `encode --label`).
 pub fn relabel(secret: &mut Secret, new: &str) {
     match secret {
@@ -214,17 +202,6 @@ pub fn otp_keys_from_arg(arg: &str) -> Result<Vec<OtpKey>, String> {
 }
 
 // ---------------------------------------------------------------------------
-
-/// Labels: control characters become spaces, runs of spaces one, at most
-/// [`MAX_SHORT_TEXT`] − 6 characters (room for a ` (NNN)` suffix).
-fn clean_label(label: &str, fallback: &str) -> String {
-    let spaced: String = label.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    let joined = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
-    // Cut where it may end in a space: the space goes too.
-    let short: String = joined.chars().take(MAX_SHORT_TEXT - 6).collect();
-    let short = short.trim_end();
-    if short.is_empty() { fallback.to_string() } else { short.to_string() }
-}
 
 /// The label of a file-based secret: the file stem, or `fallback` for
 /// standard input and command-line values.
@@ -730,9 +707,9 @@ mod tests {
 
     #[test]
     fn long_labels_are_cut_without_a_trailing_space() {
-        let name = format!("{} b", "a".repeat(MAX_SHORT_TEXT - 7));
+        let name = format!("{} b", "a".repeat(crate::secret::MAX_SHORT_TEXT - 7));
         let label = clean_label(&name, "x");
-        assert_eq!(label, "a".repeat(MAX_SHORT_TEXT - 7));
+        assert_eq!(label, "a".repeat(crate::secret::MAX_SHORT_TEXT - 7));
         let uri = format!("otpauth://totp/{}?secret=JBSWY3DP", name.replace(' ', "%20"));
         let got = import(&[ImportSource::text("--totp", uri, TextKind::Otp)]).unwrap();
         assert_eq!(got.secrets[0].label(), label);

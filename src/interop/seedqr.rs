@@ -22,7 +22,7 @@ use qrcode::bits::Bits;
 use qrcode::types::{Color, Version};
 use qrcode::{EcLevel, QrCode};
 
-use super::mnemonic;
+use crate::secret::mnemonic;
 use crate::sheet::qr::Symbol;
 
 /// What is wrong with a phrase or a SeedQR payload.
