@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let mut codes = Vec::new();
     for (i, entry) in text.lines().take(96).enumerate() {
         if entry.starts_with("PAPERSEED") {
-            codes.push(Located { text: entry.to_string(), bytes: Vec::new(), place: "fuzz".into() });
+            codes.push(Located { text: entry.to_string(), bytes: Vec::new(), place: "fuzz".into(), ecc: None });
         } else if let Ok(read) = restore::check_typed(entry, i + 1, "fuzz") {
             // Each line accepted is a line on its own: checked again, it is itself.
             for r in &read {

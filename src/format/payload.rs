@@ -149,7 +149,7 @@ fn secret_from(v: &Value, index: usize) -> Result<Secret, PayloadError> {
             Secret::BackupCodes { label, codes }
         }
         "totp" | "hotp" => {
-            let algorithm = Algorithm::parse(&f.text("algorithm")?).map_err(PayloadError::Schema)?;
+            let algorithm = Algorithm::parse(&f.text("algorithm")?).map_err(|e| PayloadError::Schema(e.into()))?;
             let kind = if kind == "totp" {
                 OtpKind::Totp { period: range("period", f.uint("period")?, u32::MAX.into())? as u32 }
             } else {

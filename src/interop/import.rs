@@ -188,7 +188,7 @@ pub fn otp_keys_from_arg(arg: &str) -> Result<Vec<OtpKey>, String> {
         return migration::parse_uri(arg).map(|m| m.keys).map_err(|e| e.to_string());
     }
     if arg.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("otpauth:")) {
-        return OtpKey::from_uri(arg).map(|k| vec![k]);
+        return OtpKey::from_uri(arg).map(|k| vec![k]).map_err(String::from);
     }
     let key = totp::decode_base32(arg).map_err(|e| format!("not an otpauth:// URI nor a base32 key: {e}"))?;
     Ok(vec![OtpKey {

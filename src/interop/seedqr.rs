@@ -30,7 +30,7 @@ use crate::sheet::qr::Symbol;
 pub enum SeedQrError {
     /// The phrase is not valid BIP39 (message from [`mnemonic::normalize`]).
     #[error("{0}")]
-    Mnemonic(String),
+    Mnemonic(mnemonic::MnemonicError),
     #[error("SeedQR holds 12- or 24-word phrases; this one has {0} words")]
     WordCount(usize),
     #[error("a Standard SeedQR has 48 or 96 digits, not {0}")]
@@ -58,7 +58,7 @@ pub enum Kind {
 fn checked(words: &str) -> Result<Mnemonic, SeedQrError> {
     let phrase = mnemonic::normalize(words).map_err(SeedQrError::Mnemonic)?;
     let m = Mnemonic::parse_in_normalized(Language::English, &phrase)
-        .map_err(|e| SeedQrError::Mnemonic(format!("not a valid BIP39 phrase: {e}")))?;
+        .map_err(|e| SeedQrError::Mnemonic(mnemonic::MnemonicError::Invalid(e.to_string())))?;
     match m.word_count() {
         12 | 24 => Ok(m),
         n => Err(SeedQrError::WordCount(n)),

@@ -411,7 +411,7 @@ pub fn to_payload(keys: &[OtpKey], batch: Batch) -> Result<Vec<u8>, MigrationErr
     let mut out = Vec::new();
     for (i, key) in keys.iter().enumerate() {
         let err = |message: String| MigrationError::Account { index: i + 1, name: stored_name(key), message };
-        key.validate().map_err(err)?;
+        key.validate().map_err(|e| err(e.into()))?;
         let digits = match key.digits {
             6 => 1,
             8 => 2,

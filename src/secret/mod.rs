@@ -161,33 +161,47 @@ pub fn columns(items: &[String], width: usize) -> Vec<String> {
         .collect()
 }
 
+/// Why a text of a secret (title, label, code, note, file name) is refused;
+/// `what` names it ("the label", "code 3").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("{what} is empty")]
+    Empty { what: String },
+    #[error("{what} contains the control character U+{code:04X}{}", if *.code == 9 { " (a tab: use spaces)" } else { "" })]
+    Control { what: String, code: u32 },
+    #[error("{what} is {len} characters; at most {max} are allowed")]
+    TooLong { what: String, len: usize, max: usize },
+}
+
+impl From<TextError> for String {
+    fn from(e: TextError) -> String {
+        e.to_string()
+    }
+}
+
 /// Check a short single-line text: non-empty, printable, bounded.
-pub fn check_short_text(what: &str, s: &str) -> Result<(), String> {
+pub fn check_short_text(what: &str, s: &str) -> Result<(), TextError> {
     if s.trim().is_empty() {
-        return Err(format!("{what} is empty"));
+        return Err(TextError::Empty { what: what.into() });
     }
     if let Some(c) = s.chars().find(|c| c.is_control()) {
-        return Err(format!("{what} contains the control character U+{:04X}", c as u32));
+        return Err(TextError::Control { what: what.into(), code: c as u32 });
     }
     let n = s.chars().count();
     if n > MAX_SHORT_TEXT {
-        return Err(format!("{what} is {n} characters; at most {MAX_SHORT_TEXT} are allowed"));
+        return Err(TextError::TooLong { what: what.into(), len: n, max: MAX_SHORT_TEXT });
     }
     Ok(())
 }
 
-/// Check a multi-line text (notes): printable apart from line breaks and tabs.
-pub fn check_long_text(what: &str, s: &str) -> Result<(), String> {
+/// Check a multi-line text (notes): printable apart from line breaks.
+pub fn check_long_text(what: &str, s: &str) -> Result<(), TextError> {
     if let Some(c) = s.chars().find(|c| c.is_control() && *c != '\n') {
-        return Err(format!(
-            "{what} contains the control character U+{:04X}{}",
-            c as u32,
-            if c == '\t' { " (a tab: use spaces)" } else { "" }
-        ));
+        return Err(TextError::Control { what: what.into(), code: c as u32 });
     }
     let n = s.chars().count();
     if n > MAX_NOTE {
-        return Err(format!("{what} is {n} characters; at most {MAX_NOTE} are allowed"));
+        return Err(TextError::TooLong { what: what.into(), len: n, max: MAX_NOTE });
     }
     Ok(())
 }
@@ -242,7 +256,7 @@ impl Backup {
     /// Validate every secret (used for restored payloads too, which must obey
     /// the same rules as manifests). Errors name the secret.
     pub fn validate(&self) -> Result<(), manifest::ManifestError> {
-        check_short_text("the title", &self.title).map_err(manifest::ManifestError::Title)?;
+        check_short_text("the title", &self.title).map_err(|e| manifest::ManifestError::Title(e.into()))?;
         if self.secrets.is_empty() {
             return Err(manifest::ManifestError::NoSecrets);
         }
@@ -255,28 +269,28 @@ impl Backup {
                 label: s.label().to_string(),
                 message,
             };
-            check_short_text("the label", s.label()).map_err(err)?;
+            check_short_text("the label", s.label()).map_err(|e| err(e.into()))?;
             match s {
                 Secret::BackupCodes { codes, .. } => {
                     if codes.is_empty() {
                         return Err(err("`codes` is empty".into()));
                     }
                     for (j, c) in codes.iter().enumerate() {
-                        check_short_text(&format!("code {}", j + 1), c).map_err(err)?;
+                        check_short_text(&format!("code {}", j + 1), c).map_err(|e| err(e.into()))?;
                     }
                 }
-                Secret::Otp { key, .. } => key.validate().map_err(err)?,
+                Secret::Otp { key, .. } => key.validate().map_err(|e| err(e.into()))?,
                 Secret::Mnemonic { words, .. } => {
-                    mnemonic::normalize(words).map_err(err)?;
+                    mnemonic::normalize(words).map_err(|e| err(e.into()))?;
                 }
                 Secret::Note { text, .. } => {
                     if text.trim().is_empty() {
                         return Err(err("`text` is empty".into()));
                     }
-                    check_long_text("the note", text).map_err(err)?;
+                    check_long_text("the note", text).map_err(|e| err(e.into()))?;
                 }
                 Secret::File { name, data, .. } => {
-                    check_short_text("the file name", name).map_err(err)?;
+                    check_short_text("the file name", name).map_err(|e| err(e.into()))?;
                     if data.len() > MAX_FILE_BYTES {
                         return Err(err(format!(
                             "the file is {} bytes; at most {MAX_FILE_BYTES} bytes fit on paper",

@@ -26,12 +26,12 @@ impl Algorithm {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Algorithm, String> {
+    pub fn parse(s: &str) -> Result<Algorithm, OtpError> {
         match s.to_ascii_uppercase().replace('-', "").as_str() {
             "SHA1" => Ok(Algorithm::Sha1),
             "SHA256" => Ok(Algorithm::Sha256),
             "SHA512" => Ok(Algorithm::Sha512),
-            _ => Err(format!("unknown algorithm {s:?} (use SHA1, SHA256 or SHA512)")),
+            _ => Err(OtpError::UnknownAlgorithm(s.to_string())),
         }
     }
 }
@@ -64,9 +64,63 @@ fn base32() -> Encoding {
     spec.encoding().expect("valid base32 specification")
 }
 
+/// Why a key, its parameters or an otpauth:// URI is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OtpError {
+    #[error("the key is empty")]
+    EmptyKey,
+    /// A character outside base32, with a hint for look-alikes.
+    #[error("{ch:?} is not a base32 character{}", base32_hint(*.ch))]
+    NotBase32 { ch: char },
+    #[error("{0} base32 characters is not a valid key length (a character is missing or extra)")]
+    Base32Length(usize),
+    #[error("the key is {0} bytes; at most {MAX_KEY_BYTES} are accepted")]
+    KeyTooLong(usize),
+    #[error("unknown algorithm {0:?} (use SHA1, SHA256 or SHA512)")]
+    UnknownAlgorithm(String),
+    #[error("digits must be 6, 7 or 8, not {0}")]
+    Digits(u8),
+    #[error("period must be 1..3600 seconds, not {0}")]
+    Period(u32),
+    #[error("the URI does not start with otpauth://")]
+    NotOtpauth,
+    #[error("the URI has no label part (otpauth://totp/LABEL?secret=...)")]
+    NoLabel,
+    #[error("the label is not valid UTF-8")]
+    LabelNotUtf8,
+    #[error("parameter {0} is not valid UTF-8")]
+    ParameterNotUtf8(String),
+    #[error("secret: {0}")]
+    Secret(Box<OtpError>),
+    #[error("{field} {value:?} is not a number")]
+    NotANumber { field: &'static str, value: String },
+    #[error("an hotp URI needs a counter parameter")]
+    NoCounter,
+    #[error("unknown OTP type {0:?} (totp or hotp)")]
+    UnknownType(String),
+    #[error("the URI has no secret parameter")]
+    NoSecret,
+}
+
+impl From<OtpError> for String {
+    fn from(e: OtpError) -> String {
+        e.to_string()
+    }
+}
+
+fn base32_hint(c: char) -> &'static str {
+    match c {
+        '0' => " (base32 has no 0: did you mean O?)",
+        '1' => " (base32 has no 1: did you mean I or L?)",
+        '8' => " (base32 has no 8: did you mean B?)",
+        '9' => " (base32 has no 9)",
+        _ => "",
+    }
+}
+
 /// Decode a base32 key as people write it: spaces, dashes, case and `=`
 /// padding ignored.
-pub fn decode_base32(text: &str) -> Result<Vec<u8>, String> {
+pub fn decode_base32(text: &str) -> Result<Vec<u8>, OtpError> {
     let clean: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -74,23 +128,14 @@ pub fn decode_base32(text: &str) -> Result<Vec<u8>, String> {
         .trim_end_matches('=')
         .to_ascii_uppercase();
     if clean.is_empty() {
-        return Err("the key is empty".into());
+        return Err(OtpError::EmptyKey);
     }
     if let Some(c) = clean.chars().find(|c| !matches!(c, 'A'..='Z' | '2'..='7')) {
-        let hint = match c {
-            '0' => " (base32 has no 0: did you mean O?)",
-            '1' => " (base32 has no 1: did you mean I or L?)",
-            '8' => " (base32 has no 8: did you mean B?)",
-            '9' => " (base32 has no 9)",
-            _ => "",
-        };
-        return Err(format!("{c:?} is not a base32 character{hint}"));
+        return Err(OtpError::NotBase32 { ch: c });
     }
-    let key = base32().decode(clean.as_bytes()).map_err(|_| {
-        format!("{} base32 characters is not a valid key length (a character is missing or extra)", clean.len())
-    })?;
+    let key = base32().decode(clean.as_bytes()).map_err(|_| OtpError::Base32Length(clean.len()))?;
     if key.len() > MAX_KEY_BYTES {
-        return Err(format!("the key is {} bytes; at most {MAX_KEY_BYTES} are accepted", key.len()));
+        return Err(OtpError::KeyTooLong(key.len()));
     }
     Ok(key)
 }
@@ -119,10 +164,9 @@ pub const DEFAULT_URI_LABEL: &str = "key";
 /// `issuer` parameter and a colon is that issuer and the account; otherwise
 /// the first (encoded) ':' separates them, and a label without any is the
 /// account.
-fn split_label(raw: &str, issuer: Option<&str>) -> Result<(Option<String>, Option<String>), String> {
-    let decode = |s: &str| {
-        percent_decode_str(s).decode_utf8().map(|c| c.into_owned()).map_err(|_| "the label is not valid UTF-8")
-    };
+fn split_label(raw: &str, issuer: Option<&str>) -> Result<(Option<String>, Option<String>), OtpError> {
+    let decode =
+        |s: &str| percent_decode_str(s).decode_utf8().map(|c| c.into_owned()).map_err(|_| OtpError::LabelNotUtf8);
     let (label_issuer, account) = match raw.split_once(':') {
         Some((i, a)) => (Some(decode(i)?), decode(a)?),
         None => {
@@ -142,30 +186,29 @@ fn split_label(raw: &str, issuer: Option<&str>) -> Result<(Option<String>, Optio
 
 impl OtpKey {
     /// Check parameters are in the ranges authenticator apps accept.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), OtpError> {
         if self.key.is_empty() {
-            return Err("the key is empty".into());
+            return Err(OtpError::EmptyKey);
         }
         if !(6..=8).contains(&self.digits) {
-            return Err(format!("digits must be 6, 7 or 8, not {}", self.digits));
+            return Err(OtpError::Digits(self.digits));
         }
         if let OtpKind::Totp { period } = self.kind
             && !(1..=3600).contains(&period)
         {
-            return Err(format!("period must be 1..3600 seconds, not {period}"));
+            return Err(OtpError::Period(period));
         }
         Ok(())
     }
 
     /// Parse an `otpauth://totp/...` or `otpauth://hotp/...` URI.
-    pub fn from_uri(uri: &str) -> Result<OtpKey, String> {
+    pub fn from_uri(uri: &str) -> Result<OtpKey, OtpError> {
         let uri = uri.trim();
         let rest = uri
             .strip_prefix("otpauth://")
             .or_else(|| uri.get(..10).filter(|p| p.eq_ignore_ascii_case("otpauth://")).map(|_| &uri[10..]))
-            .ok_or("the URI does not start with otpauth://")?;
-        let (kind_name, rest) =
-            rest.split_once('/').ok_or("the URI has no label part (otpauth://totp/LABEL?secret=...)")?;
+            .ok_or(OtpError::NotOtpauth)?;
+        let (kind_name, rest) = rest.split_once('/').ok_or(OtpError::NoLabel)?;
         let (label, query) = rest.split_once('?').unwrap_or((rest, ""));
         let mut secret = None;
         let mut issuer = None;
@@ -177,26 +220,32 @@ impl OtpKey {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let v = percent_decode_str(&v.replace('+', " "))
                 .decode_utf8()
-                .map_err(|_| format!("parameter {k} is not valid UTF-8"))?
+                .map_err(|_| OtpError::ParameterNotUtf8(k.to_string()))?
                 .into_owned();
             match k.to_ascii_lowercase().as_str() {
-                "secret" => secret = Some(decode_base32(&v).map_err(|e| format!("secret: {e}"))?),
+                "secret" => secret = Some(decode_base32(&v).map_err(|e| OtpError::Secret(Box::new(e)))?),
                 "issuer" => issuer = Some(v),
                 "algorithm" => algorithm = Algorithm::parse(&v)?,
-                "digits" => digits = v.parse().map_err(|_| format!("digits {v:?} is not a number"))?,
-                "period" => period = v.parse().map_err(|_| format!("period {v:?} is not a number"))?,
-                "counter" => counter = Some(v.parse().map_err(|_| format!("counter {v:?} is not a number"))?),
+                "digits" => {
+                    digits = v.parse().map_err(|_| OtpError::NotANumber { field: "digits", value: v.clone() })?
+                }
+                "period" => {
+                    period = v.parse().map_err(|_| OtpError::NotANumber { field: "period", value: v.clone() })?
+                }
+                "counter" => {
+                    counter = Some(v.parse().map_err(|_| OtpError::NotANumber { field: "counter", value: v.clone() })?)
+                }
                 _ => {} // e.g. `image`: not part of the key
             }
         }
         let (label_issuer, account) = split_label(label, issuer.as_deref())?;
         let kind = match kind_name.to_ascii_lowercase().as_str() {
             "totp" => OtpKind::Totp { period },
-            "hotp" => OtpKind::Hotp { counter: counter.ok_or("an hotp URI needs a counter parameter")? },
-            other => return Err(format!("unknown OTP type {other:?} (totp or hotp)")),
+            "hotp" => OtpKind::Hotp { counter: counter.ok_or(OtpError::NoCounter)? },
+            other => return Err(OtpError::UnknownType(other.to_string())),
         };
         let key = OtpKey {
-            key: secret.ok_or("the URI has no secret parameter")?,
+            key: secret.ok_or(OtpError::NoSecret)?,
             issuer: issuer.or(label_issuer).filter(|s| !s.is_empty()),
             account,
             algorithm,
@@ -254,9 +303,9 @@ mod tests {
 
     #[test]
     fn base32_errors_say_what() {
-        assert!(decode_base32("JBSW Y3D0").unwrap_err().contains("did you mean O"));
-        assert!(decode_base32("JBSWY3").unwrap_err().contains("length"));
-        assert!(decode_base32("  ").unwrap_err().contains("empty"));
+        assert!(decode_base32("JBSW Y3D0").unwrap_err().to_string().contains("did you mean O"));
+        assert!(decode_base32("JBSWY3").unwrap_err().to_string().contains("length"));
+        assert!(decode_base32("  ").unwrap_err().to_string().contains("empty"));
     }
 
     #[test]
@@ -305,9 +354,16 @@ mod tests {
     #[test]
     fn uri_errors() {
         assert!(OtpKey::from_uri("https://x").is_err());
-        assert!(OtpKey::from_uri("otpauth://totp/x?issuer=a").unwrap_err().contains("no secret"));
-        assert!(OtpKey::from_uri("otpauth://hotp/x?secret=JBSWY3DP").unwrap_err().contains("counter"));
-        assert!(OtpKey::from_uri("otpauth://totp/x?secret=JBSWY3DP&digits=12").unwrap_err().contains("digits"));
-        assert!(OtpKey::from_uri("otpauth://totp/x?secret=JBSWY3DP&algorithm=MD5").unwrap_err().contains("algorithm"));
+        assert!(OtpKey::from_uri("otpauth://totp/x?issuer=a").unwrap_err().to_string().contains("no secret"));
+        assert!(OtpKey::from_uri("otpauth://hotp/x?secret=JBSWY3DP").unwrap_err().to_string().contains("counter"));
+        assert!(
+            OtpKey::from_uri("otpauth://totp/x?secret=JBSWY3DP&digits=12").unwrap_err().to_string().contains("digits")
+        );
+        assert!(
+            OtpKey::from_uri("otpauth://totp/x?secret=JBSWY3DP&algorithm=MD5")
+                .unwrap_err()
+                .to_string()
+                .contains("algorithm")
+        );
     }
 }
