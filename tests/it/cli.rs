@@ -422,3 +422,66 @@ fn verify_expect_judges_only_the_backup_it_names() {
         .code(1)
         .stdout(predicate::str::contains("No backup with the fingerprint 0000-0000-0000"));
 }
+
+/// Specks over the middle of one code (away from its finder patterns): a
+/// code that still reads but needed much of its error correction.
+fn speckle_code(img: &image::GrayImage, corners: &[(f32, f32); 4], specks: usize, seed: u64) -> image::GrayImage {
+    let mut out = img.clone();
+    let mut rng = Rng::new(seed);
+    let side = ((corners[1].0 - corners[0].0).powi(2) + (corners[1].1 - corners[0].1).powi(2)).sqrt();
+    let (cx, cy) = (corners.iter().map(|c| c.0).sum::<f32>() / 4.0, corners.iter().map(|c| c.1).sum::<f32>() / 4.0);
+    let speck = (side / 40.0).max(3.0) as i64;
+    for _ in 0..specks {
+        // Within the central 60% of the symbol.
+        let x = cx + (rng.unit() - 0.5) * side * 0.6;
+        let y = cy + (rng.unit() - 0.5) * side * 0.6;
+        let v = if rng.unit() < 0.5 { 0 } else { 255 };
+        for dy in 0..speck {
+            for dx in 0..speck {
+                let (px, py) = (x as i64 + dx, y as i64 + dy);
+                if px >= 0 && py >= 0 && (px as u32) < out.width() && (py as u32) < out.height() {
+                    out.put_pixel(px as u32, py as u32, image::Luma([v]));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_code_read_near_its_error_correction_limit_is_degraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = encode(&sample("bip39.toml"), dir.path(), "w", &[]);
+    let page = rasterize(&pdf, 300.0).remove(0);
+    let (_, corners) = locate_codes(&page).into_iter().find(|(i, _)| *i == 1).expect("code 2 is on the page");
+    // More and more specks on code 2 until its read needs half of its error
+    // correction or more while it still reads.
+    let opts = paperseed::scan::DetectOptions { expected: None, effort: paperseed::scan::Effort::Normal };
+    let mut worn = None;
+    'search: for specks in (20..400).step_by(20) {
+        for seed in 0..3 {
+            let img = speckle_code(&page, &corners, specks, seed);
+            let code2 = paperseed::scan::find_codes(&img, &opts)
+                .into_iter()
+                .find(|c| paperseed::format::Frame::parse(&c.text).is_ok_and(|f| f.index == 1));
+            if let Some(used) = code2.and_then(|c| c.ecc).map(|e| e.used)
+                && used >= paperseed::restore::report::NEAR_LIMIT
+            {
+                worn = Some((img, used));
+                break 'search;
+            }
+        }
+    }
+    let (img, used) = worn.expect("some speckling leaves code 2 readable but near its limit");
+    let png = save_pngs(&[img], dir.path(), "worn")[0].clone();
+    bin()
+        .arg("verify")
+        .arg(&png)
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(format!(
+            "code 2 needed {}% of its error correction: its ink is fading",
+            (used * 100.0).round() as u32
+        )))
+        .stdout(predicate::str::contains("6 of 6 codes readable"));
+}
