@@ -170,23 +170,23 @@ struct Hit {
 }
 
 /// Where a decoded image sits on the page: image point `(u, v)` is page point
-/// `(x0 + u / scale, y0 + v / scale)`.
+/// `(x0 + u / scale, y0 + v / scale)` (a crop or a scaled copy of the page).
 #[derive(Debug, Clone, Copy)]
-struct Frame {
+struct ImageToPage {
     x0: f32,
     y0: f32,
     scale: f32,
 }
 
-impl Frame {
-    const PAGE: Frame = Frame { x0: 0.0, y0: 0.0, scale: 1.0 };
+impl ImageToPage {
+    const PAGE: ImageToPage = ImageToPage { x0: 0.0, y0: 0.0, scale: 1.0 };
 
     fn to_page(self, (u, v): (f32, f32)) -> (f32, f32) {
         (self.x0 + u / self.scale, self.y0 + v / self.scale)
     }
 
-    fn scaled(self, factor: f32) -> Frame {
-        Frame { scale: self.scale * factor, ..self }
+    fn scaled(self, factor: f32) -> ImageToPage {
+        ImageToPage { scale: self.scale * factor, ..self }
     }
 }
 
@@ -303,7 +303,7 @@ impl Search<'_> {
             .collect()
     }
 
-    fn add(&mut self, decoded: Decoded, frame: Frame) -> usize {
+    fn add(&mut self, decoded: Decoded, frame: ImageToPage) -> usize {
         self.passes += 1;
         let mut added = 0;
         for hit in decoded.hits {
@@ -327,7 +327,7 @@ impl Search<'_> {
     }
 
     /// Decode `img` (placed on the page by `frame`) and record what it holds.
-    fn pass(&mut self, img: &GrayImage, frame: Frame) -> usize {
+    fn pass(&mut self, img: &GrayImage, frame: ImageToPage) -> usize {
         if self.attempts_left == 0 {
             return 0;
         }
@@ -353,7 +353,7 @@ impl Search<'_> {
         }
         for step in first.iter().copied().chain([Step::Original]) {
             let (img, scale) = ladder.image(step);
-            let added = self.pass(&img, Frame::PAGE.scaled(scale));
+            let added = self.pass(&img, ImageToPage::PAGE.scaled(scale));
             if self.done() {
                 return;
             }
@@ -386,7 +386,7 @@ impl Search<'_> {
             }
             for step in steps {
                 let (img, scale) = ladder.image(step);
-                let added = self.pass(&img, Frame::PAGE.scaled(base_scale * scale));
+                let added = self.pass(&img, ImageToPage::PAGE.scaled(base_scale * scale));
                 if self.done() || self.settled(added) {
                     settled = true;
                     break;
@@ -401,7 +401,7 @@ impl Search<'_> {
             let mut ladder = Ladder::new(&smoothed, self.found_module().map(|m| m * base_scale));
             for step in [Step::Original, Step::Half, Step::Stretch, Step::Otsu, Step::Adaptive] {
                 let (img, scale) = ladder.image(step);
-                self.pass(&img, Frame::PAGE.scaled(base_scale * scale));
+                self.pass(&img, ImageToPage::PAGE.scaled(base_scale * scale));
                 if self.done() {
                     return;
                 }
@@ -477,7 +477,7 @@ impl Search<'_> {
             blanked_count = self.found.len();
             let module = self.found_module();
             let (img, base_scale) = reduced(&blanked, module);
-            let mut added = self.pass(&img, Frame::PAGE.scaled(base_scale));
+            let mut added = self.pass(&img, ImageToPage::PAGE.scaled(base_scale));
             if self.done() {
                 return;
             }
@@ -490,7 +490,7 @@ impl Search<'_> {
                 };
                 for &step in steps {
                     let (img, scale) = ladder.image(step);
-                    added += self.pass(&img, Frame::PAGE.scaled(base_scale * scale));
+                    added += self.pass(&img, ImageToPage::PAGE.scaled(base_scale * scale));
                     if self.done() || added > 0 {
                         break;
                     }
@@ -602,7 +602,7 @@ impl Search<'_> {
         let module = self.module_size();
         let (crop, scale) = reduced(&crop, module);
         let module = module.map(|m| m * scale);
-        let frame = Frame { x0: x0 as f32, y0: y0 as f32, scale };
+        let frame = ImageToPage { x0: x0 as f32, y0: y0 as f32, scale };
         if self.pass(&crop, frame) > 0 || self.done() {
             return;
         }

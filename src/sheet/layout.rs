@@ -926,12 +926,14 @@ struct Region {
     bottom: f32,
 }
 
-struct Frame {
+/// The printable area of a page, and where its body starts under the header
+/// (not a [`crate::format::Frame`], the text of a code).
+struct PageFrame {
     area: RectMm,
     body_top: f32,
 }
 
-impl Frame {
+impl PageFrame {
     fn region(&self, grid: Option<&Grid>, i: usize) -> Region {
         let code_pages = grid.map_or(0, |g| g.rows.len());
         match grid {
@@ -957,7 +959,7 @@ impl Frame {
 /// Flow `items` through the regions; returns (page, draw) pairs in absolute
 /// coordinates, the number of pages used, and the page where the
 /// [`Block::DataEnd`] marker fell (0 without a marker).
-fn flow(items: &[Item], frame: &Frame, grid: Option<&Grid>) -> Result<(Placed, usize, usize), SheetError> {
+fn flow(items: &[Item], frame: &PageFrame, grid: Option<&Grid>) -> Result<(Placed, usize, usize), SheetError> {
     let max_height = frame.area.bottom() - frame.body_top;
     let code_pages = grid.map_or(0, |g| g.rows.len());
     let mut out = Vec::new();
@@ -1016,7 +1018,7 @@ fn flow(items: &[Item], frame: &Frame, grid: Option<&Grid>) -> Result<(Placed, u
 }
 
 /// The draws of the code grid (absolute coordinates), with captions.
-fn code_draws(setter: &Setter, doc: &SheetDoc, frame: &Frame, grid: &Grid, modules: usize) -> Vec<(usize, Draw)> {
+fn code_draws(setter: &Setter, doc: &SheetDoc, frame: &PageFrame, grid: &Grid, modules: usize) -> Vec<(usize, Draw)> {
     let mut out = Vec::new();
     let xs = column_xs(frame.area, grid.columns, grid.cell_side);
     let m = grid.module_mm;
@@ -1095,7 +1097,7 @@ pub fn layout(doc: &SheetDoc, blocks: &[Block], fonts: &Fonts) -> Result<Layout,
 
     // 2. Header and text items (independent of the code grid).
     let header = Header::new(&setter, doc);
-    let frame = Frame { area, body_top: area.y + header.body_offset() };
+    let frame = PageFrame { area, body_top: area.y + header.body_offset() };
     let mut items = Vec::new();
     for block in blocks {
         setter.block_items(block, &mut items);
@@ -1141,7 +1143,7 @@ pub fn layout(doc: &SheetDoc, blocks: &[Block], fonts: &Fonts) -> Result<Layout,
 fn assemble(
     setter: &Setter,
     doc: &SheetDoc,
-    frame: &Frame,
+    frame: &PageFrame,
     header: &Header,
     page_mm: (f32, f32),
     grid: Option<&Grid>,
