@@ -620,23 +620,7 @@ fn parse(bytes: &[u8], input: usize) -> Result<Parsed, ProtectError> {
     let inner_kind = InnerKind::from_code(inner).ok_or(ProtectError::UnknownInnerKind(inner))?;
     let holders = match take("holders") {
         None => Vec::new(),
-        Some(Value::Array(items)) => {
-            let names = items
-                .into_iter()
-                .map(|v| match v {
-                    Value::Text(t) => Ok(t),
-                    _ => Err(corrupt("a holder is not text".into())),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            if names.len() != usize::from(n) {
-                return Err(corrupt(format!("{} holders for {n} shares", names.len())));
-            }
-            for h in &names {
-                check_holder(h).map_err(|e| corrupt(e.to_string()))?;
-            }
-            names
-        }
-        Some(_) => return Err(corrupt("\"holders\" is not an array".into())),
+        Some(v) => holders_of(v, n).map_err(corrupt)?,
     };
     if let Some(key) = map.keys().next() {
         return Err(corrupt(format!("unknown field {:?}", key.0)));

@@ -497,34 +497,9 @@ fn locate_error(idx: &[u16]) -> Option<usize> {
 
 // ---------------------------------------------------------------------------------------
 // GF(256) with the Rijndael polynomial x^8 + x^4 + x^3 + x + 1, without branches or
-// look-ups on the operands.
+// look-ups on the operands: the same field as paperseed's version-1 Shamir code.
 
-fn gf_mul(mut a: u8, mut b: u8) -> u8 {
-    let mut p = 0u8;
-    for _ in 0..8 {
-        p ^= a & 0u8.wrapping_sub(b & 1);
-        let carry = 0u8.wrapping_sub(a >> 7);
-        a = (a << 1) ^ (0x1b & carry);
-        b >>= 1;
-    }
-    p
-}
-
-/// a^254, the inverse of a non-zero a.
-fn gf_inv(a: u8) -> u8 {
-    // 254 = 0b1111_1110: square-and-multiply.
-    let mut result = 1u8;
-    let mut base = a;
-    let mut e = 254u8;
-    while e > 0 {
-        if e & 1 == 1 {
-            result = gf_mul(result, base);
-        }
-        base = gf_mul(base, base);
-        e >>= 1;
-    }
-    result
-}
+use super::shamir::{inv as gf_inv, mul as gf_mul};
 
 /// f(x) for the polynomials through the points (x_i, y_i), byte by byte. The x_i must be
 /// distinct and the y_i of equal length.
