@@ -4,7 +4,7 @@
 #   scripts/bench-degrade.sh [--install] [--reps N] [--no-docs] [BENCH ARGS...]
 #
 # 1. builds the release binary;
-# 2. runs `cargo bench --bench degrade` (benches/degrade.rs): renders the sample
+# 2. runs `cargo bench --bench degrade` (benches/degrade/): renders the sample
 #    sheets, degrades them into target/degrade/, reads every image with paperseed,
 #    zxing-cpp (scripts/zxing_read.py) and zbarimg, and writes the tables;
 # 3. times `paperseed restore FILE -q` against `zbarimg -q FILE` on the same files

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Read every QR code in images with zxing-cpp (PyPI `zxing-cpp`), for comparison
-with paperseed's own reader in the degradation benchmark (benches/degrade.rs).
+with paperseed's own reader in the degradation benchmark (benches/degrade/).
 
     zxing_read.py IMAGE...          texts of all QR codes found, one per line
     zxing_read.py --tsv IMAGE...    one line "IMAGE<TAB>TEXT" per code, and one line

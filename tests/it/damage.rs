@@ -1,6 +1,6 @@
 //! Image damage for tests and benchmarks, written once: blur, rotation,
 //! sensor noise, JPEG, with a seeded generator so every run damages alike.
-//! The integration tests use it through `support`; `benches/degrade.rs`
+//! The integration tests use it through `support`; `benches/degrade/`
 //! includes this file with `#[path]`.
 
 #![allow(dead_code)]
