@@ -3,7 +3,7 @@
 //! The data flows through the modules in order:
 //!
 //! - [`secret`] — what is backed up: the manifest and its validated secrets;
-//! - [`format`] — bytes: the CBOR payload, its fingerprint, frames of QR text;
+//! - [`format`](mod@format) — bytes: the CBOR payload, its fingerprint, frames of QR text;
 //! - [`shard`] — Reed–Solomon across codes: any k of n rebuild the payload;
 //! - [`plan`] — how many codes, at which QR error-correction level;
 //! - [`sheet`] — paper: QR symbols, page layout, the PDF;
@@ -253,7 +253,7 @@ struct ShareHeader {
     n: u8,
 }
 
-/// How many more data codes than the fewest [`render_sheet`] tries: more,
+/// How many more data codes than the fewest the encoder tries: more,
 /// smaller codes sometimes lay out better (one row instead of two, larger
 /// modules, everything on page 1).
 pub const EXTRA_SPLITS_TRIED: usize = 3;

@@ -83,7 +83,7 @@ pub fn symbol_char(v: u8) -> char {
     ALPHABET.as_bytes()[v as usize] as char
 }
 
-/// GF(27) = GF(3)[x] / (x³ + 2x + 1); element a0 + 3·a1 + 9·a2 is a0 + a1·x + a2·x².
+/// GF(27) = GF(3)\[x\] / (x³ + 2x + 1); element a0 + 3·a1 + 9·a2 is a0 + a1·x + a2·x².
 pub mod gf27 {
     /// Addition: digit-wise mod 3.
     pub fn add(a: u8, b: u8) -> u8 {

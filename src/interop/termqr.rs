@@ -13,7 +13,7 @@
 //! background pass `invert = true`, which draws the light modules (quiet zone
 //! included) instead, so the code still reads dark-on-light to a camera.
 //!
-//! [`symbol_image`] and [`png`] turn any symbol (these, or a SeedQR from
+//! [`symbol_image`] and [`png`](fn@png) turn any symbol (these, or a SeedQR from
 //! [`super::seedqr`]) into pixels for a PNG file.
 
 use std::io::Cursor;

@@ -5,7 +5,7 @@
 //! reprint now) or not restorable. Share sheets are also checked together:
 //! whether the shares present restore the secrets, and whose are missing.
 //! One [`VerifyReport`] value (serializable) renders both the JSON and the
-//! text output; [`history`] keeps a log of checks and shows the trend.
+//! text output; [`history`](super::history) keeps a log of checks and shows the trend.
 
 use serde::Serialize;
 

@@ -1,7 +1,7 @@
 //! The text flow's vocabulary: styles, rich-text spans and the blocks a
 //! sheet's text is made of (headings, paragraphs, lists, verbatim lines,
 //! tables, rules). What the sheet says is built from these in
-//! [`crate::sheet::text`]; [`super::typeset`] turns them into lines.
+//! [`crate::sheet::text`]; `typeset` turns them into lines.
 
 use super::super::fonts::Family;
 use super::super::geometry::*;

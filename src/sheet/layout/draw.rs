@@ -31,7 +31,7 @@ impl TextRun {
 /// One QR code on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CodeCell {
-    /// Position in [`SheetDoc::codes`].
+    /// Position in [`SheetDoc::codes`](crate::sheet::SheetDoc::codes).
     pub code: usize,
     /// Shard index (0-based).
     pub index: usize,
@@ -135,12 +135,12 @@ pub struct Layout {
     pub columns: usize,
     /// Pages that carry codes (the first ones).
     pub code_pages: usize,
-    /// The page (0-based) where the data ends ([`Block::DataEnd`]).
+    /// The page (0-based) where the data ends ([`Block::DataEnd`](super::Block::DataEnd)).
     pub data_page: usize,
 }
 
 impl Layout {
-    /// Every code's page and rectangle, in shard order as in [`SheetDoc::codes`].
+    /// Every code's page and rectangle, in shard order as in [`SheetDoc::codes`](crate::sheet::SheetDoc::codes).
     pub fn code_placements(&self) -> Vec<CodePlacement> {
         let mut out = Vec::new();
         for (page, p) in self.pages.iter().enumerate() {
