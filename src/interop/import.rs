@@ -369,8 +369,8 @@ impl Acc {
 
     fn migration(&mut self, input: &str, place: &str, uri: &str) -> Result<(), ImportError> {
         let m = migration::parse_uri(uri).map_err(|e| match e {
-            migration::MigrationError::Account { index, name, message } => {
-                entry_err(input, format!("{place} account {index} ({name:?})"), message)
+            migration::MigrationError::Account { index, name, error } => {
+                entry_err(input, format!("{place} account {index} ({name:?})"), error.to_string())
             }
             other => entry_err(input, place, other.to_string()),
         })?;
