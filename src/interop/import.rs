@@ -29,7 +29,7 @@ use serde_json::Value;
 use crate::interop::seedqr;
 use crate::scan::{self, DetectOptions, Limits, ScanError};
 use crate::secret::manifest::DEFAULT_TITLE;
-use crate::secret::totp::{self, Algorithm, OtpKey, OtpKind};
+use crate::secret::totp::{self, Algorithm, OtpError, OtpKey, OtpKind};
 use crate::secret::{Backup, Secret, check_short_text, migration, mnemonic};
 
 /// Largest text file read (an Aegis export with icons can be a few MiB).
@@ -116,11 +116,42 @@ pub enum ImportError {
     /// ("GitHub")`, `line 4` or `code 2`.
     #[error("{input} {place}: {message}")]
     Entry { input: String, place: String, message: String },
+    /// An entry of an Aegis export that is not a usable key; `place` as for
+    /// [`ImportError::Entry`].
+    #[error("{input} {place}: {error}")]
+    Aegis { input: String, place: String, error: AegisError },
     /// An image or PDF could not be read (the message names the file).
     #[error(transparent)]
     Scan(#[from] ScanError),
     #[error("nothing to import: no input held a key, code or phrase")]
     Nothing,
+}
+
+/// What is wrong with a key entry of an Aegis export. Messages name the
+/// field (`secret`, `algo`, `digits` ...), never the key (at most the one
+/// character of it that is not base32).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AegisError {
+    #[error("no \"info\"")]
+    NoInfo,
+    #[error("info: no \"secret\"")]
+    NoSecret,
+    #[error("secret: {0}")]
+    Secret(OtpError),
+    #[error("algo: {0}")]
+    Algorithm(OtpError),
+    #[error("algo: not a string")]
+    AlgorithmNotText,
+    /// `digits`, `period` or `counter` is not a whole number (`value` is the JSON shown).
+    #[error("{field}: {value} is not a whole number")]
+    NotANumber { field: &'static str, value: String },
+    #[error("digits must be 6, 7 or 8, not {0}")]
+    Digits(u64),
+    #[error("period must be 1..3600 seconds, not {0}")]
+    Period(u64),
+    /// The key's parameters are out of range.
+    #[error(transparent)]
+    Key(#[from] OtpError),
 }
 
 fn input_err(input: &str, message: impl Into<String>) -> ImportError {
@@ -369,8 +400,8 @@ impl Acc {
 
     fn migration(&mut self, input: &str, place: &str, uri: &str) -> Result<(), ImportError> {
         let m = migration::parse_uri(uri).map_err(|e| match e {
-            migration::MigrationError::Account { index, name, message } => {
-                entry_err(input, format!("{place} account {index} ({name:?})"), message)
+            migration::MigrationError::Account { index, name, error } => {
+                entry_err(input, format!("{place} account {index} ({name:?})"), error.to_string())
             }
             other => entry_err(input, place, other.to_string()),
         })?;
@@ -512,7 +543,11 @@ impl Acc {
             let place = format!("entry {} ({shown:?})", i + 1);
             let kind = entry.get("type").and_then(Value::as_str).unwrap_or("");
             let key = match kind {
-                "totp" | "hotp" => aegis_key(entry, kind, issuer, account).map_err(|e| entry_err(name, &place, e))?,
+                "totp" | "hotp" => aegis_key(entry, kind, issuer, account).map_err(|error| ImportError::Aegis {
+                    input: name.to_string(),
+                    place: place.clone(),
+                    error,
+                })?,
                 "steam" => {
                     self.warnings.push(format!("{name} {place}: Steam Guard keys are not supported (skipped)"));
                     continue;
@@ -571,30 +606,28 @@ fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())).filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
 }
 
-fn aegis_key(entry: &Value, kind: &str, issuer: String, account: String) -> Result<OtpKey, String> {
-    let info = entry.get("info").ok_or("no \"info\"")?;
-    let secret = info.get("secret").and_then(Value::as_str).ok_or("info: no \"secret\"")?;
-    let key = totp::decode_base32(secret).map_err(|e| format!("secret: {e}"))?;
+fn aegis_key(entry: &Value, kind: &str, issuer: String, account: String) -> Result<OtpKey, AegisError> {
+    let info = entry.get("info").ok_or(AegisError::NoInfo)?;
+    let secret = info.get("secret").and_then(Value::as_str).ok_or(AegisError::NoSecret)?;
+    let key = totp::decode_base32(secret).map_err(AegisError::Secret)?;
     let algorithm = match info.get("algo") {
         None | Some(Value::Null) => Algorithm::Sha1,
-        Some(Value::String(s)) => Algorithm::parse(s).map_err(|e| format!("algo: {e}"))?,
-        Some(_) => return Err("algo: not a string".into()),
+        Some(Value::String(s)) => Algorithm::parse(s).map_err(AegisError::Algorithm)?,
+        Some(_) => return Err(AegisError::AlgorithmNotText),
     };
-    let number = |k: &str, default: u64| -> Result<u64, String> {
-        match info.get(k) {
+    let number = |field: &'static str, default: u64| -> Result<u64, AegisError> {
+        match info.get(field) {
             None | Some(Value::Null) => Ok(default),
-            Some(v) => v.as_u64().ok_or_else(|| format!("{k}: {v} is not a whole number")),
+            Some(v) => v.as_u64().ok_or_else(|| AegisError::NotANumber { field, value: v.to_string() }),
         }
     };
     let digits = number("digits", 6)?;
-    let digits = u8::try_from(digits).map_err(|_| format!("digits must be 6, 7 or 8, not {digits}"))?;
+    let digits = u8::try_from(digits).map_err(|_| AegisError::Digits(digits))?;
     let otp_kind = if kind == "hotp" {
         OtpKind::Hotp { counter: number("counter", 0)? }
     } else {
         let period = number("period", 30)?;
-        OtpKind::Totp {
-            period: u32::try_from(period).map_err(|_| format!("period must be 1..3600 seconds, not {period}"))?,
-        }
+        OtpKind::Totp { period: u32::try_from(period).map_err(|_| AegisError::Period(period))? }
     };
     let key = OtpKey {
         key,
@@ -646,6 +679,16 @@ mod tests {
         assert!(e.starts_with("a.json entry 2 (\"bob\"): digits must be"), "{e}");
         let e = import(&[text("a.json", &AEGIS.replace("\"algo\":\"SHA256\"", "\"algo\":\"MD5\""))]).unwrap_err();
         assert!(e.to_string().contains("algo: unknown algorithm"), "{e}");
+        // Typed: the entry's place, then what is wrong with it.
+        let e = import(&[text("a.json", &AEGIS.replace("\"digits\":8", "\"digits\":9"))]).unwrap_err();
+        assert!(matches!(&e, ImportError::Aegis { error: AegisError::Key(OtpError::Digits(9)), .. }), "{e}");
+        let e = import(&[text("a.json", &AEGIS.replace("\"counter\":5", "\"counter\":\"5\""))]).unwrap_err();
+        assert!(
+            matches!(&e, ImportError::Aegis { place, error: AegisError::NotANumber { field: "counter", .. }, .. }
+                if place == "entry 2 (\"bob\")"),
+            "{e}"
+        );
+        assert_eq!(e.to_string(), "a.json entry 2 (\"bob\"): counter: \"5\" is not a whole number");
         let enc = r#"{"version":1,"header":{"slots":[{}],"params":{}},"db":"c2VjcmV0"}"#;
         assert!(import(&[text("v.json", enc)]).unwrap_err().to_string().contains("encrypted Aegis export"));
         assert!(import(&[text("x.json", "{\"a\":1}")]).unwrap_err().to_string().contains("not an Aegis export"));

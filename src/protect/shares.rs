@@ -384,17 +384,27 @@ fn pack_words(share: &slip39::Share) -> Vec<u8> {
     bits.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |acc, (j, &b)| acc | (u8::from(b) << (7 - j)))).collect()
 }
 
+/// Why the packed words of a version-2 share payload are not a SLIP-39 share
+/// (the reason of a [`ProtectError::Corrupt`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum PackedWordsError {
+    #[error("the share words are not packed canonically")]
+    NotCanonical,
+    #[error("the share words do not check: {0}")]
+    Invalid(slip39::Slip39Error),
+}
+
 /// The SLIP-39 share packed by [`pack_words`].
-fn unpack_words(bytes: &[u8]) -> Result<slip39::Share, String> {
+fn unpack_words(bytes: &[u8]) -> Result<slip39::Share, PackedWordsError> {
     let count = bytes.len() * 8 / 10;
     let bit = |i: usize| bytes[i / 8] >> (7 - i % 8) & 1 == 1;
     if (count * 10..bytes.len() * 8).any(bit) || bytes.len() != (count * 10).div_ceil(8) {
-        return Err("the share words are not packed canonically".into());
+        return Err(PackedWordsError::NotCanonical);
     }
     let list = slip39::wordlist();
     let words: Vec<&str> =
         (0..count).map(|w| list[(0..10).fold(0usize, |acc, b| acc << 1 | usize::from(bit(w * 10 + b)))]).collect();
-    slip39::Share::from_mnemonic(&words.join(" ")).map_err(|e| format!("the share words do not check: {e}"))
+    slip39::Share::from_mnemonic(&words.join(" ")).map_err(PackedWordsError::Invalid)
 }
 
 /// The SLIP-39 words of a version-2 share payload (`None` for version 1).
@@ -657,7 +667,7 @@ fn parse_v2(mut map: BTreeMap<u64, Value>, input: usize) -> Result<Parsed, Prote
     if version != SHARE_VERSION_2 {
         return Err(ProtectError::NewerShareVersion(version));
     }
-    let share = unpack_words(&Zeroizing::new(bytes_of(map.remove(&1), 1)?)).map_err(corrupt)?;
+    let share = unpack_words(&Zeroizing::new(bytes_of(map.remove(&1), 1)?)).map_err(|e| corrupt(e.to_string()))?;
     let n = uint(map.remove(&2), 2)?;
     let k = u64::from(share.member_threshold());
     if !(2..=u64::from(MAX_SHARES)).contains(&n) || !(2..=n).contains(&k) {
@@ -1004,9 +1014,13 @@ mod tests {
         let Some(Value::Bytes(w)) = m.get(&1) else { panic!() };
         let mut flipped = w.clone();
         flipped[5] ^= 0x10;
-        assert!(matches!(parse_share(&with_v2(s, 1, Some(Value::Bytes(flipped)))), Err(ProtectError::Corrupt { .. })));
+        assert!(matches!(unpack_words(&flipped), Err(PackedWordsError::Invalid(_))));
+        let e = parse_share(&with_v2(s, 1, Some(Value::Bytes(flipped)))).unwrap_err();
+        assert!(matches!(e, ProtectError::Corrupt { .. }), "{e}");
+        assert!(e.to_string().contains("the share words do not check"), "{e}");
         // Trailing padding bits must be zero (20 words = 200 bits = 25 bytes exactly, so use 33 words' worth).
         assert!(unpack_words(&[0xff; 3]).is_err());
+        assert_eq!(unpack_words(&[0xff; 3]).unwrap_err(), PackedWordsError::NotCanonical);
         // Changing N (associated data) breaks the key: a forged N is not combined.
         let forged: Vec<Vec<u8>> = shares[..2].iter().map(|s| with_v2(s, 2, Some(Value::Uint(4)))).collect();
         assert!(matches!(combine(&forged), Err(ProtectError::BadKey)));

@@ -30,7 +30,7 @@ pub const MAX_LONG: usize = 2000;
 /// Why an `[emergency]` table is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EmergencyError {
-    #[error("{0}: not in its normal form (spaces around it, or blank first or last lines)")]
+    #[error("[emergency] {0} is not in its normal form (spaces around it, or blank first or last lines)")]
     NotNormal(&'static str),
     #[error("[emergency] has an unknown field {0:?}; known fields: {KNOWN}")]
     UnknownField(String),

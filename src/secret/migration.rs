@@ -30,7 +30,7 @@
 use data_encoding::BASE64;
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
-use super::totp::{Algorithm, MAX_KEY_BYTES, OtpKey, OtpKind};
+use super::totp::{Algorithm, MAX_KEY_BYTES, OtpError, OtpKey, OtpKind};
 
 /// The URI scheme and host of an export.
 pub const PREFIX: &str = "otpauth-migration://offline";
@@ -77,8 +77,39 @@ pub enum MigrationError {
     #[error("the export holds more than {MAX_ACCOUNTS} accounts")]
     TooManyAccounts,
     /// `index` counts from 1; `name` is the account's name as stored.
-    #[error("account {index} ({name:?}): {message}")]
-    Account { index: usize, name: String, message: String },
+    #[error("account {index} ({name:?}): {error}")]
+    Account { index: usize, name: String, error: AccountError },
+}
+
+/// What is wrong with one account of an export, read or written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("the secret is empty")]
+    EmptySecret,
+    #[error("the secret is {0} bytes; at most {MAX_KEY_BYTES} are accepted")]
+    SecretTooLong(usize),
+    #[error("MD5 keys are not supported (authenticator apps use SHA1, SHA256 or SHA512)")]
+    Md5,
+    /// An `algorithm` code this format does not define.
+    #[error("unknown algorithm {0}")]
+    UnknownAlgorithm(u64),
+    /// A `digits` code this format does not define.
+    #[error("unknown digit count {0}")]
+    UnknownDigits(u64),
+    /// A `type` code this format does not define.
+    #[error("unknown OTP type {0}")]
+    UnknownType(u64),
+    #[error("the counter is negative ({0})")]
+    NegativeCounter(i64),
+    /// The key's parameters are out of range.
+    #[error(transparent)]
+    Key(#[from] OtpError),
+    /// Writing: the format has no code for this many digits.
+    #[error("a Google Authenticator export cannot hold {0}-digit keys")]
+    CannotHoldDigits(u8),
+    /// Writing: the format has no period field (every key is a 30-second key).
+    #[error("a Google Authenticator export cannot hold a {0}-second period (only 30)")]
+    CannotHoldPeriod(u32),
 }
 
 // ---------------------------------------------------------------------------
@@ -249,32 +280,32 @@ fn split_name(name: &str, issuer: &str) -> (Option<String>, Option<String>) {
     (issuer.filter(|s| !s.is_empty()), Some(account).filter(|s| !s.is_empty()))
 }
 
-fn interpret(a: RawAccount) -> Result<OtpKey, String> {
+fn interpret(a: RawAccount) -> Result<OtpKey, AccountError> {
     if a.secret.is_empty() {
-        return Err("the secret is empty".into());
+        return Err(AccountError::EmptySecret);
     }
     if a.secret.len() > MAX_KEY_BYTES {
-        return Err(format!("the secret is {} bytes; at most {MAX_KEY_BYTES} are accepted", a.secret.len()));
+        return Err(AccountError::SecretTooLong(a.secret.len()));
     }
     let algorithm = match a.algorithm {
         0 | 1 => Algorithm::Sha1,
         2 => Algorithm::Sha256,
         3 => Algorithm::Sha512,
-        4 => return Err("MD5 keys are not supported (authenticator apps use SHA1, SHA256 or SHA512)".into()),
-        n => return Err(format!("unknown algorithm {n}")),
+        4 => return Err(AccountError::Md5),
+        n => return Err(AccountError::UnknownAlgorithm(n)),
     };
     let digits = match a.digits {
         0 | 1 => 6,
         2 => 8,
-        n => return Err(format!("unknown digit count {n}")),
+        n => return Err(AccountError::UnknownDigits(n)),
     };
     let kind = match a.kind {
         0 | 2 => OtpKind::Totp { period: 30 },
         1 => OtpKind::Hotp { counter: a.counter },
-        n => return Err(format!("unknown OTP type {n}")),
+        n => return Err(AccountError::UnknownType(n)),
     };
     if matches!(kind, OtpKind::Hotp { .. }) && (a.counter as i64) < 0 {
-        return Err(format!("the counter is negative ({})", a.counter as i64));
+        return Err(AccountError::NegativeCounter(a.counter as i64));
     }
     let (label_issuer, account) = split_name(&a.name, &a.issuer);
     let issuer = Some(a.issuer.trim().to_string()).filter(|s| !s.is_empty()).or(label_issuer);
@@ -311,7 +342,7 @@ pub fn parse_payload(data: &[u8]) -> Result<Migration, MigrationError> {
         .enumerate()
         .map(|(i, a)| {
             let name = a.name.clone();
-            interpret(a).map_err(|message| MigrationError::Account { index: i + 1, name, message })
+            interpret(a).map_err(|error| MigrationError::Account { index: i + 1, name, error })
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Migration { keys, batch })
@@ -410,20 +441,16 @@ fn stored_name(key: &OtpKey) -> String {
 pub fn to_payload(keys: &[OtpKey], batch: Batch) -> Result<Vec<u8>, MigrationError> {
     let mut out = Vec::new();
     for (i, key) in keys.iter().enumerate() {
-        let err = |message: String| MigrationError::Account { index: i + 1, name: stored_name(key), message };
+        let err = |error: AccountError| MigrationError::Account { index: i + 1, name: stored_name(key), error };
         key.validate().map_err(|e| err(e.into()))?;
         let digits = match key.digits {
             6 => 1,
             8 => 2,
-            d => return Err(err(format!("a Google Authenticator export cannot hold {d}-digit keys"))),
+            d => return Err(err(AccountError::CannotHoldDigits(d))),
         };
         let (kind, counter) = match key.kind {
             OtpKind::Totp { period: 30 } => (2, None),
-            OtpKind::Totp { period } => {
-                return Err(err(format!(
-                    "a Google Authenticator export cannot hold a {period}-second period (only 30)"
-                )));
-            }
+            OtpKind::Totp { period } => return Err(err(AccountError::CannotHoldPeriod(period))),
             OtpKind::Hotp { counter } => (1, Some(counter)),
         };
         let algorithm = match key.algorithm {
@@ -670,5 +697,12 @@ mod tests {
         assert!(parse_payload(&empty).unwrap_err().to_string().contains("secret is empty"));
         let bad_utf8 = [0x0a, 0x06, 0x0a, 0x01, 0x01, 0x12, 0x01, 0xff];
         assert!(parse_payload(&bad_utf8).unwrap_err().to_string().contains("not UTF-8"));
+        // The errors are typed: the account's place, then what is wrong with it.
+        assert_eq!(
+            parse_payload(&two).unwrap_err(),
+            MigrationError::Account { index: 2, name: "GitHub".into(), error: AccountError::UnknownAlgorithm(9) }
+        );
+        let Err(MigrationError::Account { error, .. }) = parse_payload(&account(&[0x28, 0x03])) else { panic!() };
+        assert_eq!(error, AccountError::UnknownDigits(3));
     }
 }

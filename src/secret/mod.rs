@@ -256,47 +256,63 @@ impl Backup {
     /// Validate every secret (used for restored payloads too, which must obey
     /// the same rules as manifests). Errors name the secret.
     pub fn validate(&self) -> Result<(), manifest::ManifestError> {
-        check_short_text("the title", &self.title).map_err(|e| manifest::ManifestError::Title(e.into()))?;
+        check_short_text("the title", &self.title)
+            .map_err(|error| manifest::ManifestError::Title { at: None, error })?;
         if self.secrets.is_empty() {
             return Err(manifest::ManifestError::NoSecrets);
         }
         if let Some(e) = &self.emergency {
-            e.validate().map_err(|e| manifest::ManifestError::TopLevel(format!("[emergency]: {e}")))?;
+            e.validate().map_err(|error| manifest::ManifestError::Emergency { at: None, error })?;
         }
         for (i, s) in self.secrets.iter().enumerate() {
-            let err = |message: String| manifest::ManifestError::Secret {
+            s.validate().map_err(|error| manifest::ManifestError::Secret {
+                at: None,
                 index: i + 1,
                 label: s.label().to_string(),
-                message,
-            };
-            check_short_text("the label", s.label()).map_err(|e| err(e.into()))?;
-            match s {
-                Secret::BackupCodes { codes, .. } => {
-                    if codes.is_empty() {
-                        return Err(err("`codes` is empty".into()));
-                    }
-                    for (j, c) in codes.iter().enumerate() {
-                        check_short_text(&format!("code {}", j + 1), c).map_err(|e| err(e.into()))?;
-                    }
+                error: Box::new(error),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl Secret {
+    /// Check a secret by the rules every backup obeys (a manifest's, a
+    /// restored payload's): a printable label, codes, key parameters, a
+    /// valid phrase, a note and a file that fit. Errors name the field,
+    /// never its value.
+    pub fn validate(&self) -> Result<(), manifest::SecretError> {
+        use manifest::SecretError;
+        let text = |field, item, checked: Result<(), TextError>| {
+            checked.map_err(|error| SecretError::Text { field, item, error })
+        };
+        text("label", None, check_short_text("the label", self.label()))?;
+        match self {
+            Secret::BackupCodes { codes, .. } => {
+                if codes.is_empty() {
+                    return Err(SecretError::NoCodes);
                 }
-                Secret::Otp { key, .. } => key.validate().map_err(|e| err(e.into()))?,
-                Secret::Mnemonic { words, .. } => {
-                    mnemonic::normalize(words).map_err(|e| err(e.into()))?;
+                for (j, c) in codes.iter().enumerate() {
+                    text("codes", Some(j + 1), check_short_text(&format!("code {}", j + 1), c))?;
                 }
-                Secret::Note { text, .. } => {
-                    if text.trim().is_empty() {
-                        return Err(err("`text` is empty".into()));
-                    }
-                    check_long_text("the note", text).map_err(|e| err(e.into()))?;
+            }
+            Secret::Otp { key, .. } => key.validate().map_err(|error| SecretError::Parameter {
+                field: manifest::otp_field(&error).unwrap_or("secret"),
+                error,
+            })?,
+            Secret::Mnemonic { words, .. } => {
+                mnemonic::normalize(words).map_err(SecretError::Mnemonic)?;
+            }
+            Secret::Note { text: note, .. } => {
+                if note.trim().is_empty() {
+                    return Err(SecretError::EmptyNote);
                 }
-                Secret::File { name, data, .. } => {
-                    check_short_text("the file name", name).map_err(|e| err(e.into()))?;
-                    if data.len() > MAX_FILE_BYTES {
-                        return Err(err(format!(
-                            "the file is {} bytes; at most {MAX_FILE_BYTES} bytes fit on paper",
-                            data.len()
-                        )));
-                    }
+                text("text", None, check_long_text("the note", note))?;
+            }
+            Secret::File { name, data, .. } => {
+                text("name", None, check_short_text("the file name", name))?;
+                if data.len() > MAX_FILE_BYTES {
+                    return Err(SecretError::DataTooLarge(data.len()));
                 }
             }
         }

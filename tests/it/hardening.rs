@@ -198,6 +198,41 @@ fn secrets_given_as_arguments_are_not_repeated_in_errors() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 5"), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
+/// A manifest's semantic errors (a bad key, a code written as a number, a
+/// missing field) give the line and column of the value, or of the secret's
+/// header, and the secret's number and label, but never the value.
+#[test]
+fn manifest_errors_give_line_and_column_but_not_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("m.toml");
+    let out = dir.path().join("m.pdf");
+    let run = |text: &str| {
+        std::fs::write(&manifest, text).unwrap();
+        let o = bin().arg("encode").arg(&manifest).arg("-o").arg(&out).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(!out.exists());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let good = "title = \"Accounts\"\n\n[[secret]]\ntype = \"note\"\nlabel = \"PIN\"\ntext = \"4711\"\n\n\
+                [[secret]]\ntype = \"totp\"\nlabel = \"GitHub\"\nsecret = \"JBSW Y3DP EHPK 3PXP\"\n";
+    // A key with a character that is not base32, in the second secret.
+    let err = run(&good.replace("JBSW Y3DP EHPK 3PXP", "JBSW Y3DP EHPK 3PX0"));
+    assert!(err.contains("m.toml: line 11, column 10: secret 2 (\"GitHub\"): `secret`:"), "{err}");
+    assert_quiet_about(err.as_bytes(), "JBSW");
+    assert_quiet_about(err.as_bytes(), "3PX0");
+    // A backup code written as a number: the code's own place.
+    let err = run(&good.replace("text = \"4711\"", "text = \"x\"").replace(
+        "type = \"note\"\nlabel = \"PIN\"\ntext = \"x\"",
+        "type = \"backup-codes\"\nlabel = \"Bank\"\ncodes = [\"1234\", 98765432]",
+    ));
+    assert!(err.contains("line 6, column 18: secret 1 (\"Bank\"): code 2 must be a quoted string"), "{err}");
+    assert_quiet_about(err.as_bytes(), "98765432");
+    // A missing field: the secret's header, and the hint on its own line.
+    let err = run(&good.replace("secret = \"JBSW Y3DP EHPK 3PXP\"\n", ""));
+    assert!(err.contains("line 8, column 1: secret 2 (\"GitHub\"): missing `secret` or `uri`\nhint: "), "{err}");
+    assert_quiet_about(err.as_bytes(), "4711");
+}
+
 #[test]
 fn a_note_on_the_command_line_is_warned_about() {
     let dir = tempfile::tempdir().unwrap();

@@ -59,7 +59,7 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
                 Path::new(manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
             };
             let shown = if manifest == "-" { "(stdin)" } else { manifest };
-            paperseed::secret::manifest::parse(&text, &base_dir).with_context(|| format!("in manifest {shown}"))?
+            paperseed::secret::manifest::parse(&text, &base_dir).map_err(|e| manifest_error(e, shown))?
         }
         None => paperseed::secret::Backup { title: String::new(), secrets: Vec::new(), emergency: None },
     };
@@ -246,6 +246,14 @@ pub fn encode_protected(
     Ok(())
 }
 
+/// A manifest error, naming the manifest, with its hint on a line of its own.
+fn manifest_error(e: paperseed::secret::manifest::ManifestError, shown: &str) -> anyhow::Error {
+    match e.hint() {
+        Some(hint) => anyhow!("in manifest {shown}: {e}\nhint: {hint}"),
+        None => anyhow::Error::from(e).context(format!("in manifest {shown}")),
+    }
+}
+
 /// A library error of `encode`, with the flags that change the outcome
 /// named (the library's messages name no flag).
 fn encode_error(e: paperseed::Error) -> Failure {
@@ -253,12 +261,13 @@ fn encode_error(e: paperseed::Error) -> Failure {
     use paperseed::plan::PlanError;
     use paperseed::sheet::SheetError;
     let hint = match &e {
-        Error::Plan(PlanError::Redundancy(_)) => Some("give --redundancy PERCENT between 10 and 80"),
+        Error::Plan(PlanError::Redundancy(_)) => Some("give --redundancy PERCENT between 10 and 80".into()),
         Error::Plan(PlanError::TooLarge { .. }) => {
-            Some("lower --redundancy, choose a lower --ecc, or split the secrets over several sheets")
+            Some("lower --redundancy, choose a lower --ecc, or split the secrets over several sheets".into())
         }
-        Error::Sheet(SheetError::Unprintable { .. }) => Some("pass --font PATH with a font that covers them"),
-        Error::Sheet(SheetError::BadFont(_)) => Some("check the file given with --font"),
+        Error::Sheet(SheetError::Unprintable { .. }) => Some("pass --font PATH with a font that covers them".into()),
+        Error::Sheet(SheetError::BadFont(_)) => Some("check the file given with --font".into()),
+        Error::Manifest(m) => m.hint(),
         _ => None,
     };
     let error = match hint {
