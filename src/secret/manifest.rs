@@ -877,10 +877,9 @@ base64 = "AAEC"
                 "base64" => "file",
                 _ => "mnemonic",
             };
-            // (A word of a phrase that is not in the BIP39 list is the
-            // exception: MnemonicError::UnknownWord quotes it, with the
-            // words it may be a typo of; tests/it/cli.rs pins that. Here the
-            // phrase has a word count no phrase has.)
+            // (A word not in the BIP39 list is named by its position only;
+            // tests/it/cli.rs checks that. Here the phrase has a word count
+            // no phrase has.)
             let text = format!("[[secret]]\ntype = \"{kind}\"\nlabel = \"L\"\n{field} = {value}\n");
             let (at, e) = located(&text);
             assert!(at.is_some_and(|(line, _)| (1..=5).contains(&line)), "{e}");
