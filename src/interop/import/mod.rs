@@ -24,13 +24,20 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use image::ImageFormat;
-use serde_json::Value;
 
-use crate::interop::seedqr;
 use crate::scan::{self, DetectOptions, Limits, ScanError};
 use crate::secret::manifest::DEFAULT_TITLE;
-use crate::secret::totp::{self, Algorithm, OtpError, OtpKey, OtpKind};
-use crate::secret::{Backup, Secret, check_short_text, migration, mnemonic};
+use crate::secret::totp::{OtpKey, OtpKind};
+use crate::secret::{Backup, Secret};
+
+mod aegis;
+mod qr;
+mod text;
+
+pub use aegis::AegisError;
+use qr::sort_reading_order;
+use text::content_lines;
+pub use text::{KeyArgError, otp_keys_from_arg};
 
 /// Largest text file read (an Aegis export with icons can be a few MiB).
 pub const MAX_TEXT_BYTES: u64 = 32 * 1024 * 1024;
@@ -127,33 +134,6 @@ pub enum ImportError {
     Nothing,
 }
 
-/// What is wrong with a key entry of an Aegis export. Messages name the
-/// field (`secret`, `algo`, `digits` ...), never the key (at most the one
-/// character of it that is not base32).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AegisError {
-    #[error("no \"info\"")]
-    NoInfo,
-    #[error("info: no \"secret\"")]
-    NoSecret,
-    #[error("secret: {0}")]
-    Secret(OtpError),
-    #[error("algo: {0}")]
-    Algorithm(OtpError),
-    #[error("algo: not a string")]
-    AlgorithmNotText,
-    /// `digits`, `period` or `counter` is not a whole number (`value` is the JSON shown).
-    #[error("{field}: {value} is not a whole number")]
-    NotANumber { field: &'static str, value: String },
-    #[error("digits must be 6, 7 or 8, not {0}")]
-    Digits(u64),
-    #[error("period must be 1..3600 seconds, not {0}")]
-    Period(u64),
-    /// The key's parameters are out of range.
-    #[error(transparent)]
-    Key(#[from] OtpError),
-}
-
 fn input_err(input: &str, message: impl Into<String>) -> ImportError {
     ImportError::Input { input: input.to_string(), message: message.into() }
 }
@@ -208,28 +188,6 @@ pub fn relabel(secret: &mut Secret, new: &str) {
         | Secret::Note { label, .. }
         | Secret::File { label, .. } => *label = new.to_string(),
     }
-}
-
-/// Parse one key as typed on a command line: an `otpauth://` URI, an
-/// `otpauth-migration://` export, or a bare base32 key (TOTP, SHA1, 6
-/// digits, 30 s). Errors say which part is wrong.
-pub fn otp_keys_from_arg(arg: &str) -> Result<Vec<OtpKey>, String> {
-    let arg = arg.trim();
-    if migration::is_migration_uri(arg) {
-        return migration::parse_uri(arg).map(|m| m.keys).map_err(|e| e.to_string());
-    }
-    if arg.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("otpauth:")) {
-        return OtpKey::from_uri(arg).map(|k| vec![k]).map_err(String::from);
-    }
-    let key = totp::decode_base32(arg).map_err(|e| format!("not an otpauth:// URI nor a base32 key: {e}"))?;
-    Ok(vec![OtpKey {
-        key,
-        issuer: None,
-        account: None,
-        algorithm: Algorithm::Sha1,
-        digits: 6,
-        kind: OtpKind::Totp { period: 30 },
-    }])
 }
 
 // ---------------------------------------------------------------------------
@@ -367,61 +325,6 @@ impl Acc {
         Ok(())
     }
 
-    /// One decoded QR code.
-    fn qr_text(&mut self, input: &str, place: &str, text: &str) -> Result<(), ImportError> {
-        let here = format!("{input} {place}");
-        if let Some(first) = self.codes.get(text) {
-            self.warnings.push(format!("{here}: the same QR code as {first}; skipped"));
-            return Ok(());
-        }
-        self.codes.insert(text.to_string(), here.clone());
-        let t = text.trim();
-        if migration::is_migration_uri(t) {
-            return self.migration(input, place, t);
-        }
-        if t.get(..10).is_some_and(|p| p.eq_ignore_ascii_case("otpauth://")) {
-            let key = OtpKey::from_uri(t).map_err(|e| entry_err(input, place, e))?;
-            self.key(key, here);
-            return Ok(());
-        }
-        if t.starts_with("PAPERSEED") {
-            self.warnings
-                .push(format!("{here}: a code of a paperseed sheet; read sheets with `paperseed restore` (skipped)"));
-            return Ok(());
-        }
-        if let Some((seedqr::Kind::Standard, words)) = seedqr::words_from_decoded_text(t) {
-            self.push(Secret::Mnemonic { label: DEFAULT_MNEMONIC_LABEL.to_string(), words });
-            self.warnings.push(format!("{here}: a Standard SeedQR, imported as a seed phrase"));
-            return Ok(());
-        }
-        self.warnings.push(format!("{here}: neither an otpauth:// key nor a Google Authenticator export (skipped)"));
-        Ok(())
-    }
-
-    fn migration(&mut self, input: &str, place: &str, uri: &str) -> Result<(), ImportError> {
-        let m = migration::parse_uri(uri).map_err(|e| match e {
-            migration::MigrationError::Account { index, name, error } => {
-                entry_err(input, format!("{place} account {index} ({name:?})"), error.to_string())
-            }
-            other => entry_err(input, place, other.to_string()),
-        })?;
-        if m.batch.size > 1 {
-            let seen = self.batches.entry(m.batch.id).or_insert_with(|| BatchSeen {
-                size: m.batch.size,
-                indexes: BTreeSet::new(),
-                first: format!("{input} {place}"),
-            });
-            seen.indexes.insert(m.batch.index);
-        }
-        if m.keys.is_empty() {
-            self.warnings.push(format!("{input} {place}: a Google Authenticator export with no accounts"));
-        }
-        for (k, key) in m.keys.into_iter().enumerate() {
-            self.key(key, format!("{input} {place} account {}", k + 1));
-        }
-        Ok(())
-    }
-
     fn batch_warnings(&mut self) {
         for seen in self.batches.values() {
             let missing: Vec<String> =
@@ -455,195 +358,13 @@ impl Acc {
             }
         }
     }
-
-    fn otp_arg(&mut self, name: &str, text: &str) -> Result<(), ImportError> {
-        let keys = otp_keys_from_arg(text).map_err(|e| input_err(name, e))?;
-        for (k, key) in keys.into_iter().enumerate() {
-            self.key(key, if k == 0 { name.to_string() } else { format!("{name} account {}", k + 1) });
-        }
-        Ok(())
-    }
-
-    fn mnemonic_text(&mut self, name: &str, text: &str) -> Result<(), ImportError> {
-        let t = text.trim();
-        let words = if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-            seedqr::words_from_standard(t).map_err(|e| input_err(name, format!("as Standard SeedQR digits: {e}")))?
-        } else {
-            mnemonic::normalize(t).map_err(|e| input_err(name, e))?
-        };
-        self.push(Secret::Mnemonic { label: stem_label(name, DEFAULT_MNEMONIC_LABEL), words });
-        Ok(())
-    }
-
-    fn codes_text(&mut self, name: &str, text: &str) -> Result<(), ImportError> {
-        let mut codes: Vec<String> = Vec::new();
-        let mut first_line: HashMap<String, usize> = HashMap::new();
-        for (n, line) in content_lines(text) {
-            check_short_text("the code", line).map_err(|e| entry_err(name, format!("line {n}"), e))?;
-            if let Some(first) = first_line.get(line) {
-                self.warnings.push(format!("{name} line {n}: the same code as line {first}; kept once"));
-                continue;
-            }
-            first_line.insert(line.to_string(), n);
-            codes.push(line.to_string());
-        }
-        if codes.is_empty() {
-            return Err(input_err(name, "holds no backup codes (write one code a line)"));
-        }
-        self.push(Secret::BackupCodes { label: stem_label(name, DEFAULT_CODES_LABEL), codes });
-        Ok(())
-    }
-
-    fn uri_list(&mut self, name: &str, text: &str) -> Result<(), ImportError> {
-        for (n, line) in content_lines(text) {
-            let place = format!("line {n}");
-            if migration::is_migration_uri(line) {
-                self.migration(name, &place, line)?;
-            } else if line.get(..10).is_some_and(|p| p.eq_ignore_ascii_case("otpauth://")) {
-                let key = OtpKey::from_uri(line).map_err(|e| entry_err(name, &place, e))?;
-                self.key(key, format!("{name} {place}"));
-            } else {
-                return Err(entry_err(
-                    name,
-                    place,
-                    "not an otpauth:// or otpauth-migration:// URI (a URI file holds one a line; # starts a comment)",
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn aegis(&mut self, name: &str, text: &str) -> Result<(), ImportError> {
-        let json: Value = serde_json::from_str(text).map_err(|e| input_err(name, format!("not valid JSON: {e}")))?;
-        let db = json.get("db").ok_or_else(|| {
-            input_err(name, "JSON that is not an Aegis export (it has no \"db\"); paperseed reads Aegis plain exports")
-        })?;
-        if db.is_string() {
-            return Err(input_err(
-                name,
-                "an encrypted Aegis export: export again without encryption (Aegis: Settings → Import & export → \
-                 Export, plain JSON), import that, then delete it",
-            ));
-        }
-        let version = db.get("version").and_then(Value::as_u64);
-        if !matches!(version, Some(1..=3)) {
-            self.warnings.push(format!(
-                "{name}: Aegis database version {} is unknown; read as version 3",
-                version.map_or("(none)".to_string(), |v| v.to_string())
-            ));
-        }
-        let entries = db
-            .get("entries")
-            .and_then(Value::as_array)
-            .ok_or_else(|| input_err(name, "an Aegis export without an \"entries\" list"))?;
-        for (i, entry) in entries.iter().enumerate() {
-            let str_field = |k: &str| entry.get(k).and_then(Value::as_str).map(str::trim).unwrap_or("").to_string();
-            let (issuer, account) = (str_field("issuer"), str_field("name"));
-            let shown = if issuer.is_empty() { account.clone() } else { issuer.clone() };
-            let place = format!("entry {} ({shown:?})", i + 1);
-            let kind = entry.get("type").and_then(Value::as_str).unwrap_or("");
-            let key = match kind {
-                "totp" | "hotp" => aegis_key(entry, kind, issuer, account).map_err(|error| ImportError::Aegis {
-                    input: name.to_string(),
-                    place: place.clone(),
-                    error,
-                })?,
-                "steam" => {
-                    self.warnings.push(format!("{name} {place}: Steam Guard keys are not supported (skipped)"));
-                    continue;
-                }
-                "" => return Err(entry_err(name, place, "no \"type\"")),
-                other => {
-                    self.warnings.push(format!("{name} {place}: {other} keys are not supported (skipped)"));
-                    continue;
-                }
-            };
-            self.key(key, format!("{name} {place}"));
-        }
-        Ok(())
-    }
-}
-
-/// Codes in reading order (rows top to bottom, each left to right), so that
-/// "code 2" is where a person looks for it and a multi-code export shown
-/// side by side keeps its account order. Codes whose centres are within half
-/// a code's height of each other share a row.
-fn sort_reading_order(codes: &mut [scan::FoundCode]) {
-    let centre = |c: &scan::FoundCode| {
-        let x = c.corners.iter().map(|p| p.0).sum::<f32>() / 4.0;
-        let y = c.corners.iter().map(|p| p.1).sum::<f32>() / 4.0;
-        (x, y)
-    };
-    let height = |c: &scan::FoundCode| {
-        let ys = c.corners.iter().map(|p| p.1);
-        ys.clone().fold(f32::MIN, f32::max) - ys.fold(f32::MAX, f32::min)
-    };
-    let band = codes.iter().map(height).fold(0.0f32, f32::max).max(1.0) / 2.0;
-    codes.sort_by(|a, b| centre(a).1.total_cmp(&centre(b).1));
-    // Rows: a new row starts more than `band` below the first code of the last.
-    let mut rows = Vec::with_capacity(codes.len());
-    let (mut row, mut row_y) = (0usize, f32::MIN);
-    for c in codes.iter() {
-        let y = centre(c).1;
-        if y - row_y > band {
-            if row_y != f32::MIN {
-                row += 1;
-            }
-            row_y = y;
-        }
-        rows.push(row);
-    }
-    let mut keyed: Vec<(usize, f32, scan::FoundCode)> =
-        codes.iter().zip(rows).map(|(c, r)| (r, centre(c).0, c.clone())).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    for (slot, (_, _, c)) in codes.iter_mut().zip(keyed) {
-        *slot = c;
-    }
-}
-
-/// Lines that are neither blank nor `#` comments, trimmed, numbered from 1.
-fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())).filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
-}
-
-fn aegis_key(entry: &Value, kind: &str, issuer: String, account: String) -> Result<OtpKey, AegisError> {
-    let info = entry.get("info").ok_or(AegisError::NoInfo)?;
-    let secret = info.get("secret").and_then(Value::as_str).ok_or(AegisError::NoSecret)?;
-    let key = totp::decode_base32(secret).map_err(AegisError::Secret)?;
-    let algorithm = match info.get("algo") {
-        None | Some(Value::Null) => Algorithm::Sha1,
-        Some(Value::String(s)) => Algorithm::parse(s).map_err(AegisError::Algorithm)?,
-        Some(_) => return Err(AegisError::AlgorithmNotText),
-    };
-    let number = |field: &'static str, default: u64| -> Result<u64, AegisError> {
-        match info.get(field) {
-            None | Some(Value::Null) => Ok(default),
-            Some(v) => v.as_u64().ok_or_else(|| AegisError::NotANumber { field, value: v.to_string() }),
-        }
-    };
-    let digits = number("digits", 6)?;
-    let digits = u8::try_from(digits).map_err(|_| AegisError::Digits(digits))?;
-    let otp_kind = if kind == "hotp" {
-        OtpKind::Hotp { counter: number("counter", 0)? }
-    } else {
-        let period = number("period", 30)?;
-        OtpKind::Totp { period: u32::try_from(period).map_err(|_| AegisError::Period(period))? }
-    };
-    let key = OtpKey {
-        key,
-        issuer: Some(issuer).filter(|s| !s.is_empty()),
-        account: Some(account).filter(|s| !s.is_empty()),
-        algorithm,
-        digits,
-        kind: otp_kind,
-    };
-    key.validate()?;
-    Ok(key)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::migration;
+    use crate::secret::totp::{Algorithm, OtpError};
 
     fn text(name: &str, t: &str) -> ImportSource {
         ImportSource::text(name, t, TextKind::Detect)
