@@ -6,7 +6,9 @@
 //! ```
 //!
 //! Images: a JPEG header declaring 11000×11000 (and one declaring 10000×10000,
-//! under the limit) with almost no data, a 16-bit RGB 12000×9000 PNG, a
+//! under the limit) with almost no data, a 16-bit RGB 12000×9000 PNG, the
+//! largest images accepted (a 16-bit RGB PNG and a colour JPEG of
+//! 12000×10000), a
 //! truncated JPEG, an A4 page covered in 1,120 small QR codes. PDFs of a few KB:
 //! a JPEG declaring 65000×65000, a JPEG 2000 codestream declaring 60000×60000,
 //! a content stream compressed twice with Flate (512 MiB of spaces), a fan-out
@@ -28,6 +30,9 @@ fn main() {
     w("jpeg-11000.jpg", &jpeg_declaring(11_000, 11_000));
     w("jpeg-10000.jpg", &jpeg_declaring(10_000, 10_000));
     png16(&out.join("png16-12000x9000.png"), 12_000, 9_000);
+    // The largest images the loader accepts (12000 on a side, 120 megapixels).
+    png16(&out.join("png16-12000x10000.png"), 12_000, 10_000);
+    w("jpeg-12000x10000.jpg", &jpeg_rgb(12_000, 10_000));
     let page = codes_page(1);
     let jpeg = jpeg_bytes(&page);
     w("truncated.jpg", &jpeg[..jpeg.len() / 2]);
@@ -56,6 +61,17 @@ fn jpeg_declaring(w: u16, h: u16) -> Vec<u8> {
     data[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
     data[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
     data
+}
+
+/// A baseline colour JPEG of `w`×`h` (light and dark squares).
+fn jpeg_rgb(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let v = if (x / 400 + y / 400) % 2 == 0 { 60 } else { 200 };
+        image::Rgb([v, (v as u32 + x % 50) as u8, (v as u32 + y % 50) as u8])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img).unwrap();
+    out
 }
 
 /// A JPEG 2000 codestream start (SOC, SIZ) declaring `w`×`h`, 3 components.

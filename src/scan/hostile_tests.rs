@@ -263,3 +263,36 @@ fn a_page_of_many_codes_stops_at_the_attempt_budget() {
     assert_eq!(found.len(), 4);
     assert!(!stats.exhausted && stats.attempts < 100, "{stats:?}");
 }
+
+#[test]
+fn large_images_are_reduced_while_decoding_in_every_format() {
+    // Left half black, right half white; reduced below 270,000 pixels by the
+    // PNG row reader (8- and 16-bit), after the JPEG decoder, and band by band
+    // on the generic path (BMP), keeping what is where.
+    let (w, h) = (1200u32, 900u32);
+    let gray = GrayImage::from_fn(w, h, |x, _| Luma([if x < w / 2 { 0 } else { 255 }]));
+    let rgb16 = image::ImageBuffer::<image::Rgb<u16>, _>::from_fn(w, h, |x, _| {
+        image::Rgb([if x < w / 2 { 0 } else { 0xFFFF }; 3])
+    });
+    let encode = |img: image::DynamicImage, format| {
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    };
+    let files = [
+        ("gray.png", encode(gray.clone().into(), ImageFormat::Png)),
+        ("deep.png", encode(rgb16.into(), ImageFormat::Png)),
+        ("photo.jpg", jpeg_bytes(&gray)),
+        ("scan.bmp", encode(gray.into(), ImageFormat::Bmp)),
+    ];
+    let limits = Limits { max_page_pixels: 270_000, ..Limits::default() };
+    for (name, data) in files {
+        let page = &load_bytes(&data, name, &limits).unwrap()[0].image;
+        let (pw, ph) = page.dimensions();
+        assert!(u64::from(pw) * u64::from(ph) <= 270_000 && pw >= 590 && ph >= 440, "{name}: {pw}×{ph}");
+        for y in [0, ph / 2, ph - 1] {
+            assert!(page.get_pixel(pw / 4, y).0[0] < 10, "{name}");
+            assert!(page.get_pixel(pw * 3 / 4, y).0[0] > 245, "{name}");
+        }
+    }
+}

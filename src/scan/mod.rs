@@ -30,6 +30,7 @@ pub mod load;
 pub mod margin;
 mod pdfguard;
 pub mod prepare;
+mod shrink;
 pub mod text;
 
 use std::path::PathBuf;
