@@ -6,7 +6,7 @@ use std::io::{Cursor, Write};
 
 use image::{GrayImage, ImageFormat, Luma};
 
-use super::detect::{find_codes_bounded, find_codes_counted};
+use super::detect::{MAX_ATTEMPTS, MAX_WORK, SearchLimits, find_codes_bounded, find_codes_counted, find_codes_limited};
 use super::load::tests::{pdf_from_objects, pdf_with_jpeg, write};
 use super::pdfguard::{decode_generic, jpx_size};
 use super::*;
@@ -262,6 +262,35 @@ fn a_page_of_many_codes_stops_at_the_attempt_budget() {
     let (found, stats) = find_codes_counted(&few, &DetectOptions::default());
     assert_eq!(found.len(), 4);
     assert!(!stats.exhausted && stats.attempts < 100, "{stats:?}");
+}
+
+#[test]
+fn a_page_of_many_codes_is_read_in_little_work() {
+    // 816 codes, read in a few passes that do not decode the codes already
+    // found again (nor run the classic detector, cubic in them): some 6,000
+    // units of work, a twenty-fifth of the page's bound.
+    let page = many_codes_page();
+    let (found, stats) = find_codes_counted(&page, &DetectOptions { expected: None, effort: Effort::Normal });
+    assert_eq!(found.len(), 24 * 34, "{stats:?}");
+    assert!(!stats.exhausted && stats.work < 10_000, "{stats:?}");
+    // Thorough goes on across the page; the work bound stops it.
+    let opts = DetectOptions { expected: None, effort: Effort::Thorough };
+    let limits = SearchLimits { max_work: 8_000, ..SearchLimits::default() };
+    let (found, stats) = find_codes_limited(&page, &opts, &limits);
+    assert!(!found.is_empty() && stats.exhausted && stats.work == 8_000, "{stats:?}");
+    assert!(stats.attempts < MAX_ATTEMPTS, "{stats:?}");
+}
+
+#[test]
+fn work_is_weighted_by_the_pixels_a_pass_scans() {
+    // Blank pages: every attempt is a pass, costing 1 + pixels / 10,000.
+    let quick = DetectOptions { expected: None, effort: Effort::Quick };
+    let (_, big) = find_codes_counted(&GrayImage::from_pixel(3000, 3000, Luma([255])), &quick);
+    let (_, small) = find_codes_counted(&GrayImage::from_pixel(200, 200, Luma([255])), &quick);
+    assert!(big.attempts > 0 && small.attempts > 0);
+    assert!(big.work >= 200 * big.attempts as u64, "{big:?}");
+    assert!(small.work <= 5 * small.attempts as u64, "{small:?}");
+    assert!(big.work <= MAX_WORK && !big.exhausted, "{big:?}");
 }
 
 #[test]

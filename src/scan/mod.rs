@@ -14,7 +14,8 @@
 //! page's resources (nested forms, images, compressed streams) are examined
 //! and their declared and decoded sizes bounded before the page is rendered;
 //! the totals hold across a whole run ([`Budget`]); the code search does a
-//! bounded number of decoder attempts per page; and panics inside the image,
+//! bounded amount of decoder work per page (each pass weighted by the pixels
+//! it scans, see [`detect::MAX_WORK`]); and panics inside the image,
 //! PDF and QR decoders are caught and turned into errors (or, for QR decoding,
 //! into "nothing found").
 //!

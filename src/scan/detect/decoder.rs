@@ -3,8 +3,8 @@
 //!
 //! Exists apart from the search because it is the only code that knows rxing's
 //! API (the C++ port's finder-pattern sets, the classic ZXing detector, the
-//! decoder), catches its panics, and counts each pass and candidate symbol
-//! against the attempt budget.
+//! decoder), catches its panics, and charges each pass (by its area) and
+//! candidate symbol to the search's allowance.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -14,11 +14,18 @@ use rxing::qrcode::cpp_port::decoder::Decode;
 use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
 use rxing::{BinaryBitmap, DecodeHints, Luma8Source, Point};
 
-use super::{MIN_SIDE, dist};
+use super::{Allowance, MIN_SIDE, dist};
 use crate::scan::charset::bytes_to_text;
 
 /// Most candidate symbols sampled in one decoder pass.
 const MAX_CANDIDATES_PER_PASS: usize = 1_500;
+
+/// Most finder patterns (as the C++ port finds them) on an image that the
+/// classic ZXing detector is run on. Its pattern selection tries every triple
+/// of the patterns it sees: on a page of 1,120 small codes (3,360 patterns)
+/// one call took 20 s, and it returns a single code anyway, where the sets
+/// above read them all. A few codes and their noise stay far below.
+const MAX_PATTERNS_FOR_CLASSIC: usize = 150;
 
 /// Decoded symbol in the coordinates of the image it was decoded from.
 pub(super) struct Hit {
@@ -40,12 +47,15 @@ pub(super) struct Decoded {
 
 /// Run the catch_unwind-guarded decoders on one grayscale image: every
 /// finder-pattern set of rxing's C++ port (all codes), then the ZXing Java
-/// detector (one code, occasionally one the other misses). The pass and every
-/// candidate symbol cost one of `attempts_left`.
-pub(super) fn decode_image(img: &GrayImage, attempts_left: &mut usize) -> Decoded {
+/// detector (one code, occasionally one the other misses; only on images
+/// with at most [`MAX_PATTERNS_FOR_CLASSIC`] finder patterns). The pass is
+/// charged to `allowance` by its image's area, every candidate symbol decoded
+/// by one; a candidate whose three finder patterns are all `known` (inside a
+/// code already found) is passed over unpaid.
+pub(super) fn decode_image(img: &GrayImage, allowance: &mut Allowance, known: &dyn Fn((f32, f32)) -> bool) -> Decoded {
     let mut out = Decoded { hits: Vec::new(), loose: Vec::new() };
-    *attempts_left = attempts_left.saturating_sub(1);
     let (w, h) = img.dimensions();
+    allowance.charge_pass(u64::from(w) * u64::from(h));
     if w < MIN_SIDE || h < MIN_SIDE {
         return out;
     }
@@ -65,13 +75,17 @@ pub(super) fn decode_image(img: &GrayImage, attempts_left: &mut usize) -> Decode
     .unwrap_or_default();
     let mut used = Vec::new();
     for (tried, set) in sets.into_iter().enumerate() {
-        if *attempts_left == 0 || tried >= MAX_CANDIDATES_PER_PASS {
+        if allowance.spent() || tried >= MAX_CANDIDATES_PER_PASS {
             break;
         }
         if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
             continue;
         }
-        *attempts_left -= 1;
+        if [set.tl, set.tr, set.bl].iter().all(|p| known(point(p.p))) {
+            used.extend([set.bl, set.tl, set.tr]);
+            continue;
+        }
+        allowance.charge(1);
         let decoded = catch_unwind(AssertUnwindSafe(|| {
             let detected = SampleQR(bits, &set).ok()?;
             let (text, bytes) = decode_bits(detected.getBits())?;
@@ -86,10 +100,10 @@ pub(super) fn decode_image(img: &GrayImage, attempts_left: &mut usize) -> Decode
     }
     out.loose = patterns.iter().filter(|p| !used.contains(p)).map(|p| (point(p.p), p.size as f32 / 7.0)).collect();
 
-    if *attempts_left == 0 {
+    if allowance.spent() || patterns.len() > MAX_PATTERNS_FOR_CLASSIC {
         return out;
     }
-    *attempts_left -= 1;
+    allowance.charge(1);
     let decoded = catch_unwind(AssertUnwindSafe(|| {
         let hints = DecodeHints { TryHarder: Some(true), ..DecodeHints::default() };
         let detected = rxing::qrcode::detector::Detector::new(bits).detect_with_hints(&hints).ok()?;

@@ -23,13 +23,19 @@
 //! them: a clean page costs one pass. Once the module size is known, passes run
 //! on images halved until modules are 4–8 px wide.
 //!
+//! The work is bounded per page, in units that follow the time spent (see
+//! [`MAX_WORK`]): a pass costs by the pixels it scans, a candidate symbol by
+//! one; candidates inside codes already found are not decoded again, and the
+//! classic detector (cubic in the finder patterns it sees) is left out on
+//! crowded images. A page covered in 1,120 small codes is read in one pass.
+//!
 //! Decoding uses rxing's detectors and decoder directly on a luma buffer (see
 //! [`super`] for why); every call into rxing is wrapped in `catch_unwind`, and a
 //! panic counts as "nothing found there".
 //!
 //! The module is split by job: [`search`] decides where to look and how much
 //! work to spend (the whole page, the ladder, blanked pages, windows, the
-//! attempt budget); [`ladder`] builds the preprocessed images one region is
+//! work budget); [`ladder`] builds the preprocessed images one region is
 //! tried with; [`decoder`] is the adapter to rxing (one decoder pass over one
 //! image, and rxing's results turned into ours). This file holds the public
 //! types and entry points.
@@ -108,40 +114,132 @@ fn dist(a: (f32, f32), b: (f32, f32)) -> f32 {
 /// Most decoder attempts [`find_codes`] makes on one page: every decoder pass
 /// over an image or window counts one, and so does every candidate symbol
 /// (a set of three finder patterns) sampled and decoded. A clean sheet costs a
-/// few dozen, a thorough search of a poor photo a few thousand; a page covered
-/// in hundreds of small codes (or noise that looks like finder patterns) stops
-/// here instead of running for minutes. Counted rather than timed, so the
-/// result does not depend on the machine.
+/// few dozen, a thorough search of a poor photo a few thousand. Counted rather
+/// than timed, so the result does not depend on the machine.
 pub const MAX_ATTEMPTS: usize = 20_000;
+
+/// Most work [`find_codes`] spends on one page, in units of [`SearchStats::work`]:
+/// a candidate symbol sampled and decoded costs one; a decoder pass one plus
+/// one per [`PIXELS_PER_WORK`] pixels of its image, and so does making a
+/// preprocessed image (binarizing, filtering and scanning an image cost in
+/// proportion to its area). A pass over a whole 300 dpi A4 page costs 870,
+/// one over a 300×300 window 10. A clean sheet costs about a thousand, a
+/// thorough search of a poor 300 dpi scan up to some 60,000 (a 20-megapixel
+/// page, the largest the loader hands on, about twice that); a page covered
+/// in small codes, finder patterns or noise stops here instead of running
+/// for minutes. A unit took 25–75 µs on a 2-core machine of 2025
+/// (`benches/scan_work.rs`): some 10 s at most.
+pub const MAX_WORK: u64 = 150_000;
+
+/// Pixels of an image that cost one unit of work to scan or make (about
+/// the time of decoding one candidate symbol).
+pub const PIXELS_PER_WORK: u64 = 10_000;
+
+/// How much a search may spend: see [`MAX_ATTEMPTS`] and [`MAX_WORK`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchLimits {
+    /// Most decoder attempts (passes plus candidate symbols).
+    pub max_attempts: usize,
+    /// Most work, in units of [`SearchStats::work`].
+    pub max_work: u64,
+}
+
+impl Default for SearchLimits {
+    fn default() -> Self {
+        SearchLimits { max_attempts: MAX_ATTEMPTS, max_work: MAX_WORK }
+    }
+}
 
 /// What a [`find_codes_counted`] search did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SearchStats {
     /// Decoder attempts made (passes plus candidate symbols tried).
     pub attempts: usize,
-    /// Whether the search stopped because [`MAX_ATTEMPTS`] was reached.
+    /// Work done: one per candidate symbol, one per pass plus its image's
+    /// pixels over [`PIXELS_PER_WORK`]. Deterministic, and roughly
+    /// proportional to the time spent.
+    pub work: u64,
+    /// Whether the search stopped because [`MAX_ATTEMPTS`] or [`MAX_WORK`]
+    /// (or the [`SearchLimits`] given) was reached.
     pub exhausted: bool,
 }
 
 /// Find every distinct QR code text on `page` (deduplicated by text, in the
 /// order found). Accepts any QR code, not only paperseed's. Never panics on
-/// image content; the work is bounded by [`MAX_ATTEMPTS`].
+/// image content; the work is bounded by [`MAX_ATTEMPTS`] and [`MAX_WORK`].
 pub fn find_codes(page: &GrayImage, opts: &DetectOptions) -> Vec<FoundCode> {
     find_codes_counted(page, opts).0
 }
 
 /// [`find_codes`], also reporting the work done.
 pub fn find_codes_counted(page: &GrayImage, opts: &DetectOptions) -> (Vec<FoundCode>, SearchStats) {
-    find_codes_bounded(page, opts, MAX_ATTEMPTS)
+    find_codes_limited(page, opts, &SearchLimits::default())
 }
 
-/// [`find_codes_counted`] with at most `max_attempts` decoder attempts.
+/// [`find_codes_counted`] with at most `max_attempts` decoder attempts (and
+/// [`MAX_WORK`]).
 pub fn find_codes_bounded(
     page: &GrayImage,
     opts: &DetectOptions,
     max_attempts: usize,
 ) -> (Vec<FoundCode>, SearchStats) {
-    search::search(page, opts, max_attempts)
+    find_codes_limited(page, opts, &SearchLimits { max_attempts, ..SearchLimits::default() })
+}
+
+/// [`find_codes_counted`] within `limits`.
+pub fn find_codes_limited(
+    page: &GrayImage,
+    opts: &DetectOptions,
+    limits: &SearchLimits,
+) -> (Vec<FoundCode>, SearchStats) {
+    search::search(page, opts, limits)
+}
+
+/// What a search may still spend, and what it spent.
+#[derive(Debug, Clone, Copy)]
+struct Allowance {
+    attempts_left: usize,
+    work_left: u64,
+    attempts: usize,
+    work: u64,
+}
+
+impl Allowance {
+    fn new(limits: &SearchLimits) -> Self {
+        Allowance { attempts_left: limits.max_attempts, work_left: limits.max_work, attempts: 0, work: 0 }
+    }
+
+    /// Nothing left: the search stops.
+    fn spent(&self) -> bool {
+        self.attempts_left == 0 || self.work_left == 0
+    }
+
+    /// Charge one attempt of `work` units (the last one may overdraw: it is
+    /// charged what was left).
+    fn charge(&mut self, work: u64) {
+        self.attempts_left = self.attempts_left.saturating_sub(1);
+        self.attempts += 1;
+        let work = work.min(self.work_left);
+        self.work_left -= work;
+        self.work += work;
+    }
+
+    /// Work on `pixels` pixels outside a decoder pass (making a ladder image),
+    /// charged without counting an attempt.
+    fn charge_pixels(&mut self, pixels: u64) {
+        let work = (pixels / PIXELS_PER_WORK).min(self.work_left);
+        self.work_left -= work;
+        self.work += work;
+    }
+
+    /// One decoder pass over an image of `pixels` pixels.
+    fn charge_pass(&mut self, pixels: u64) {
+        self.charge(1 + pixels / PIXELS_PER_WORK);
+    }
+
+    fn stats(&self) -> SearchStats {
+        SearchStats { attempts: self.attempts, work: self.work, exhausted: self.spent() }
+    }
 }
 
 /// Smallest image side worth handing to the decoder (a version-1 symbol).

@@ -3,7 +3,7 @@
 //!
 //! Exists apart from the decoder because the strategy (whole page, ladder,
 //! blanked page, windows around loose finder patterns, at predicted grid cells
-//! and across the page; the attempt budget) is what decides a page's cost and
+//! and across the page; the work budget) is what decides a page's cost and
 //! read rate, and is tuned without touching rxing. See [`super`] for the order
 //! of the passes.
 
@@ -15,12 +15,12 @@ use image::GrayImage;
 
 use super::decoder::{Decoded, decode_image};
 use super::ladder::{Ladder, Step};
-use super::{DetectOptions, Effort, FoundCode, MIN_SIDE, SearchStats, dist};
+use super::{Allowance, DetectOptions, Effort, FoundCode, MIN_SIDE, SearchLimits, SearchStats, dist};
 use crate::scan::margin;
 use crate::scan::prepare;
 
-/// Run the search on `page` with at most `max_attempts` decoder attempts.
-pub(super) fn search(page: &GrayImage, opts: &DetectOptions, max_attempts: usize) -> (Vec<FoundCode>, SearchStats) {
+/// Run the search on `page` within `limits`.
+pub(super) fn search(page: &GrayImage, opts: &DetectOptions, limits: &SearchLimits) -> (Vec<FoundCode>, SearchStats) {
     let mut search = Search {
         page,
         opts: *opts,
@@ -29,11 +29,10 @@ pub(super) fn search(page: &GrayImage, opts: &DetectOptions, max_attempts: usize
         loose: Vec::new(),
         modules: Vec::new(),
         passes: 0,
-        attempts_left: max_attempts,
+        allowance: Allowance::new(limits),
     };
     search.run();
-    let stats = SearchStats { attempts: max_attempts - search.attempts_left, exhausted: search.attempts_left == 0 };
-    (search.found, stats)
+    (search.found, search.allowance.stats())
 }
 
 /// Where a decoded image sits on the page: image point `(u, v)` is page point
@@ -57,6 +56,39 @@ impl ImageToPage {
     }
 }
 
+/// The codes found so far, to recognise candidate symbols that lie inside
+/// one (their three finder patterns do): decoding them again would only read
+/// a known text, and on a page of hundreds of codes that is most of the work.
+struct KnownCodes<'a> {
+    /// Each code's bounding box (x0, y0, x1, y1) in page pixels, with the code.
+    boxes: Vec<([f32; 4], &'a FoundCode)>,
+    frame: ImageToPage,
+}
+
+impl<'a> KnownCodes<'a> {
+    fn new(found: &'a [FoundCode], frame: ImageToPage) -> Self {
+        let boxes = found
+            .iter()
+            .map(|c| {
+                let xs = c.corners.map(|p| p.0);
+                let ys = c.corners.map(|p| p.1);
+                let min = |v: [f32; 4]| v.into_iter().fold(f32::INFINITY, f32::min);
+                let max = |v: [f32; 4]| v.into_iter().fold(f32::NEG_INFINITY, f32::max);
+                ([min(xs), min(ys), max(xs), max(ys)], c)
+            })
+            .collect();
+        KnownCodes { boxes, frame }
+    }
+
+    /// Whether image point `p` lies inside a code found so far.
+    fn contains(&self, p: (f32, f32)) -> bool {
+        let (x, y) = self.frame.to_page(p);
+        self.boxes
+            .iter()
+            .any(|(b, c)| x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] && inside_quad(&c.corners, (x, y), 0.0))
+    }
+}
+
 struct Search<'a> {
     page: &'a GrayImage,
     opts: DetectOptions,
@@ -68,8 +100,8 @@ struct Search<'a> {
     /// Module size (page pixels) of each found code, parallel to `found`.
     modules: Vec<f32>,
     passes: usize,
-    /// Decoder attempts still allowed.
-    attempts_left: usize,
+    /// What the search may still spend.
+    allowance: Allowance,
 }
 
 /// Pages with a longer side than this are first searched at half size.
@@ -77,7 +109,7 @@ const HALF_FIRST_SIDE: u32 = 4000;
 
 impl Search<'_> {
     fn done(&self) -> bool {
-        self.attempts_left == 0 || self.opts.expected.is_some_and(|n| self.found.len() >= n)
+        self.allowance.spent() || self.opts.expected.is_some_and(|n| self.found.len() >= n)
     }
 
     /// With no count expected (and below `Thorough`), the whole-page search ends
@@ -127,12 +159,24 @@ impl Search<'_> {
         added
     }
 
+    /// The ladder's image for `step`; making it (anything but the image as it
+    /// is) is charged to the allowance by its area, as a pass is.
+    fn rung(&mut self, ladder: &mut Ladder<'_>, step: Step) -> (GrayImage, f32) {
+        let (img, scale) = ladder.image(step);
+        if step != Step::Original {
+            self.allowance.charge_pixels(pixels(&img));
+        }
+        (img, scale)
+    }
+
     /// Decode `img` (placed on the page by `frame`) and record what it holds.
+    /// Candidate symbols inside codes already found are not decoded again.
     fn pass(&mut self, img: &GrayImage, frame: ImageToPage) -> usize {
-        if self.attempts_left == 0 {
+        if self.allowance.spent() {
             return 0;
         }
-        let decoded = decode_image(img, &mut self.attempts_left);
+        let known = KnownCodes::new(&self.found, frame);
+        let decoded = decode_image(img, &mut self.allowance, &|p| known.contains(p));
         self.add(decoded, frame)
     }
 
@@ -153,7 +197,7 @@ impl Search<'_> {
             first.push(Step::Half);
         }
         for step in first.iter().copied().chain([Step::Original]) {
-            let (img, scale) = ladder.image(step);
+            let (img, scale) = self.rung(&mut ladder, step);
             let added = self.pass(&img, ImageToPage::PAGE.scaled(scale));
             if self.done() {
                 return;
@@ -186,7 +230,7 @@ impl Search<'_> {
                 }
             }
             for step in steps {
-                let (img, scale) = ladder.image(step);
+                let (img, scale) = self.rung(&mut ladder, step);
                 let added = self.pass(&img, ImageToPage::PAGE.scaled(base_scale * scale));
                 if self.done() || self.settled(added) {
                     settled = true;
@@ -199,9 +243,10 @@ impl Search<'_> {
         // sensor noise).
         if !settled && effort == Effort::Thorough {
             let smoothed = prepare::smooth(&base, 1.0);
+            self.allowance.charge_pixels(pixels(&smoothed));
             let mut ladder = Ladder::new(&smoothed, self.found_module().map(|m| m * base_scale));
             for step in [Step::Original, Step::Half, Step::Stretch, Step::Otsu, Step::Adaptive] {
-                let (img, scale) = ladder.image(step);
+                let (img, scale) = self.rung(&mut ladder, step);
                 self.pass(&img, ImageToPage::PAGE.scaled(base_scale * scale));
                 if self.done() {
                     return;
@@ -290,7 +335,7 @@ impl Search<'_> {
                     &[Step::Adaptive]
                 };
                 for &step in steps {
-                    let (img, scale) = ladder.image(step);
+                    let (img, scale) = self.rung(&mut ladder, step);
                     added += self.pass(&img, ImageToPage::PAGE.scaled(base_scale * scale));
                     if self.done() || added > 0 {
                         break;
@@ -416,12 +461,16 @@ impl Search<'_> {
             }
         }
         for step in steps {
-            let (img, scale) = ladder.image(step);
+            let (img, scale) = self.rung(&mut ladder, step);
             if self.pass(&img, frame.scaled(scale)) > 0 || self.done() {
                 return;
             }
         }
     }
+}
+
+fn pixels(img: &GrayImage) -> u64 {
+    u64::from(img.width()) * u64::from(img.height())
 }
 
 /// `img` halved while its modules (`module` pixels wide) stay at least 4
