@@ -12,7 +12,9 @@
 //! truncated JPEG, an A4 page covered in 1,120 small QR codes. PDFs of a few KB:
 //! a JPEG declaring 65000×65000, a JPEG 2000 codestream declaring 60000×60000,
 //! a content stream compressed twice with Flate (512 MiB of spaces), a fan-out
-//! of nested forms (10 levels × 10 draws), a 14400×14400 pt page.
+//! of nested forms (10 levels × 10 draws), a 14400×14400 pt page, the Flate
+//! stream wrapped in LZW ([/LZWDecode /FlateDecode /FlateDecode]), a fan-out
+//! of Type 3 glyphs (7 fonts deep, each glyph showing 10 glyphs of the next).
 
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
@@ -45,6 +47,8 @@ fn main() {
     w("pdf-flate-twice.pdf", &pdf_flate_twice(512 * 1024 * 1024));
     w("pdf-fanout.pdf", &pdf_fanout(10, 10));
     w("pdf-huge-page.pdf", &pdf_pages("0 0 0 rg 100 100 14000 14000 re f", 14_400.0));
+    w("pdf-lzw-flate.pdf", &pdf_lzw_flate(512 * 1024 * 1024));
+    w("pdf-type3-fanout.pdf", &pdf_type3_fanout(7, 10));
     eprintln!("inputs written to {}", out.display());
 }
 
@@ -220,5 +224,99 @@ fn pdf_pages(content: &str, side: f32) -> Vec<u8> {
     let mut o = catalog();
     o.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {side} {side}] /Contents 4 0 R >>").into_bytes());
     o.push(stream("", content.as_bytes()));
+    pdf_from_objects(&o)
+}
+
+/// `data` LZW-compressed (EarlyChange 1): codes of 9 to 12 bits, most
+/// significant bit first, a clear code first and after every 3,000 codes.
+fn lzw(data: &[u8]) -> Vec<u8> {
+    let width = |k: usize| match 258 + k.saturating_sub(1) + 1 {
+        2048.. => 12,
+        1024.. => 11,
+        512.. => 10,
+        _ => 9,
+    };
+    let (mut out, mut acc, mut n) = (Vec::new(), 0u64, 0u32);
+    let mut put = |code: usize, bits: u32| {
+        acc = acc << bits | code as u64;
+        n += bits;
+        while n >= 8 {
+            out.push((acc >> (n - 8)) as u8);
+            n -= 8;
+        }
+    };
+    let mut table: std::collections::HashMap<(usize, u8), usize> = std::collections::HashMap::new();
+    let mut k = 0usize;
+    put(256, 9);
+    let mut w: Option<usize> = None;
+    for &c in data {
+        let Some(p) = w else {
+            w = Some(usize::from(c));
+            continue;
+        };
+        if let Some(&code) = table.get(&(p, c)) {
+            w = Some(code);
+            continue;
+        }
+        put(p, width(k));
+        k += 1;
+        table.insert((p, c), 257 + k);
+        w = Some(usize::from(c));
+        if k == 3_000 {
+            put(256, width(k));
+            k = 0;
+            table.clear();
+        }
+    }
+    if let Some(p) = w {
+        put(p, width(k));
+        k += 1;
+    }
+    put(257, width(k));
+    put(0, 7);
+    out
+}
+
+/// A content stream of `size` spaces, compressed with Flate twice and then LZW.
+fn pdf_lzw_flate(size: usize) -> Vec<u8> {
+    let mut e = ZlibEncoder::new(Vec::new(), Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..size / chunk.len() {
+        e.write_all(&chunk).unwrap();
+    }
+    let data = lzw(&zlib(&e.finish().unwrap()));
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec());
+    o.push(stream("/Filter [/LZWDecode /FlateDecode /FlateDecode]", &data));
+    pdf_from_objects(&o)
+}
+
+/// Type 3 fonts `levels` deep: the page shows `fan` glyphs, each glyph shows
+/// `fan` glyphs of the next font, the last fills a square.
+fn pdf_type3_fanout(levels: usize, fan: usize) -> Vec<u8> {
+    let text = "a".repeat(fan);
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /T 5 0 R >> >> /Contents 4 0 R >>".to_vec());
+    o.push(stream("", format!("BT /T 12 Tf 10 10 Td ({text}) Tj ET").as_bytes()));
+    for i in 0..levels {
+        let (font, proc) = (5 + 2 * i, 6 + 2 * i);
+        let (body, res) = if i + 1 < levels {
+            (
+                format!("1000 0 d0 BT /T 1 Tf ({text}) Tj ET"),
+                format!("/Resources << /Font << /T {} 0 R >> >>", font + 2),
+            )
+        } else {
+            ("1000 0 d0 0 0 500 500 re f".to_owned(), String::new())
+        };
+        o.push(
+            format!(
+                "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] \
+                 /CharProcs << /a {proc} 0 R >> /Encoding << /Type /Encoding /Differences [97 /a] >> \
+                 /FirstChar 97 /LastChar 97 /Widths [1000] {res} >>"
+            )
+            .into_bytes(),
+        );
+        o.push(stream("", body.as_bytes()));
+    }
     pdf_from_objects(&o)
 }

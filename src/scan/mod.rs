@@ -89,6 +89,10 @@ pub struct Limits {
     /// Most XObjects one PDF page draws, counting every time a form is drawn by
     /// another form (nested forms multiply).
     pub max_pdf_draws: u64,
+    /// Most Type 3 glyphs one PDF page draws: every character shown with a
+    /// Type 3 font runs its glyph's procedure (a content stream of its own),
+    /// and glyphs shown inside glyphs and forms multiply.
+    pub max_pdf_glyphs: u64,
 }
 
 impl Default for Limits {
@@ -109,6 +113,7 @@ impl Default for Limits {
             max_pdf_total_decode: 2 * 1024 * 1024 * 1024,
             max_pdf_objects: 20_000,
             max_pdf_draws: 10_000,
+            max_pdf_glyphs: 200_000,
         }
     }
 }
