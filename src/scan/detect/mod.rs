@@ -128,7 +128,7 @@ pub const MAX_ATTEMPTS: usize = 20_000;
 /// page, the largest the loader hands on, about twice that); a page covered
 /// in small codes, finder patterns or noise stops here instead of running
 /// for minutes. A unit took 25–75 µs on a 2-core machine of 2025
-/// (`benches/scan_work.rs`): some 10 s at most.
+/// (`benches/scan_work.rs`): 4–11 s at the bound.
 pub const MAX_WORK: u64 = 150_000;
 
 /// Pixels of an image that cost one unit of work to scan or make (about
