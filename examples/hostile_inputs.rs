@@ -6,11 +6,15 @@
 //! ```
 //!
 //! Images: a JPEG header declaring 11000×11000 (and one declaring 10000×10000,
-//! under the limit) with almost no data, a 16-bit RGB 12000×9000 PNG, a
+//! under the limit) with almost no data, a 16-bit RGB 12000×9000 PNG, the
+//! largest images accepted (a 16-bit RGB PNG and a colour JPEG of
+//! 12000×10000), a
 //! truncated JPEG, an A4 page covered in 1,120 small QR codes. PDFs of a few KB:
 //! a JPEG declaring 65000×65000, a JPEG 2000 codestream declaring 60000×60000,
 //! a content stream compressed twice with Flate (512 MiB of spaces), a fan-out
-//! of nested forms (10 levels × 10 draws), a 14400×14400 pt page.
+//! of nested forms (10 levels × 10 draws), a 14400×14400 pt page, the Flate
+//! stream wrapped in LZW ([/LZWDecode /FlateDecode /FlateDecode]), a fan-out
+//! of Type 3 glyphs (7 fonts deep, each glyph showing 10 glyphs of the next).
 
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
@@ -28,6 +32,9 @@ fn main() {
     w("jpeg-11000.jpg", &jpeg_declaring(11_000, 11_000));
     w("jpeg-10000.jpg", &jpeg_declaring(10_000, 10_000));
     png16(&out.join("png16-12000x9000.png"), 12_000, 9_000);
+    // The largest images the loader accepts (12000 on a side, 120 megapixels).
+    png16(&out.join("png16-12000x10000.png"), 12_000, 10_000);
+    w("jpeg-12000x10000.jpg", &jpeg_rgb(12_000, 10_000));
     let page = codes_page(1);
     let jpeg = jpeg_bytes(&page);
     w("truncated.jpg", &jpeg[..jpeg.len() / 2]);
@@ -40,6 +47,8 @@ fn main() {
     w("pdf-flate-twice.pdf", &pdf_flate_twice(512 * 1024 * 1024));
     w("pdf-fanout.pdf", &pdf_fanout(10, 10));
     w("pdf-huge-page.pdf", &pdf_pages("0 0 0 rg 100 100 14000 14000 re f", 14_400.0));
+    w("pdf-lzw-flate.pdf", &pdf_lzw_flate(512 * 1024 * 1024));
+    w("pdf-type3-fanout.pdf", &pdf_type3_fanout(7, 10));
     eprintln!("inputs written to {}", out.display());
 }
 
@@ -56,6 +65,17 @@ fn jpeg_declaring(w: u16, h: u16) -> Vec<u8> {
     data[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
     data[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
     data
+}
+
+/// A baseline colour JPEG of `w`×`h` (light and dark squares).
+fn jpeg_rgb(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let v = if (x / 400 + y / 400) % 2 == 0 { 60 } else { 200 };
+        image::Rgb([v, (v as u32 + x % 50) as u8, (v as u32 + y % 50) as u8])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img).unwrap();
+    out
 }
 
 /// A JPEG 2000 codestream start (SOC, SIZ) declaring `w`×`h`, 3 components.
@@ -204,5 +224,99 @@ fn pdf_pages(content: &str, side: f32) -> Vec<u8> {
     let mut o = catalog();
     o.push(format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {side} {side}] /Contents 4 0 R >>").into_bytes());
     o.push(stream("", content.as_bytes()));
+    pdf_from_objects(&o)
+}
+
+/// `data` LZW-compressed (EarlyChange 1): codes of 9 to 12 bits, most
+/// significant bit first, a clear code first and after every 3,000 codes.
+fn lzw(data: &[u8]) -> Vec<u8> {
+    let width = |k: usize| match 258 + k.saturating_sub(1) + 1 {
+        2048.. => 12,
+        1024.. => 11,
+        512.. => 10,
+        _ => 9,
+    };
+    let (mut out, mut acc, mut n) = (Vec::new(), 0u64, 0u32);
+    let mut put = |code: usize, bits: u32| {
+        acc = acc << bits | code as u64;
+        n += bits;
+        while n >= 8 {
+            out.push((acc >> (n - 8)) as u8);
+            n -= 8;
+        }
+    };
+    let mut table: std::collections::HashMap<(usize, u8), usize> = std::collections::HashMap::new();
+    let mut k = 0usize;
+    put(256, 9);
+    let mut w: Option<usize> = None;
+    for &c in data {
+        let Some(p) = w else {
+            w = Some(usize::from(c));
+            continue;
+        };
+        if let Some(&code) = table.get(&(p, c)) {
+            w = Some(code);
+            continue;
+        }
+        put(p, width(k));
+        k += 1;
+        table.insert((p, c), 257 + k);
+        w = Some(usize::from(c));
+        if k == 3_000 {
+            put(256, width(k));
+            k = 0;
+            table.clear();
+        }
+    }
+    if let Some(p) = w {
+        put(p, width(k));
+        k += 1;
+    }
+    put(257, width(k));
+    put(0, 7);
+    out
+}
+
+/// A content stream of `size` spaces, compressed with Flate twice and then LZW.
+fn pdf_lzw_flate(size: usize) -> Vec<u8> {
+    let mut e = ZlibEncoder::new(Vec::new(), Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..size / chunk.len() {
+        e.write_all(&chunk).unwrap();
+    }
+    let data = lzw(&zlib(&e.finish().unwrap()));
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec());
+    o.push(stream("/Filter [/LZWDecode /FlateDecode /FlateDecode]", &data));
+    pdf_from_objects(&o)
+}
+
+/// Type 3 fonts `levels` deep: the page shows `fan` glyphs, each glyph shows
+/// `fan` glyphs of the next font, the last fills a square.
+fn pdf_type3_fanout(levels: usize, fan: usize) -> Vec<u8> {
+    let text = "a".repeat(fan);
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /T 5 0 R >> >> /Contents 4 0 R >>".to_vec());
+    o.push(stream("", format!("BT /T 12 Tf 10 10 Td ({text}) Tj ET").as_bytes()));
+    for i in 0..levels {
+        let (font, proc) = (5 + 2 * i, 6 + 2 * i);
+        let (body, res) = if i + 1 < levels {
+            (
+                format!("1000 0 d0 BT /T 1 Tf ({text}) Tj ET"),
+                format!("/Resources << /Font << /T {} 0 R >> >>", font + 2),
+            )
+        } else {
+            ("1000 0 d0 0 0 500 500 re f".to_owned(), String::new())
+        };
+        o.push(
+            format!(
+                "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] \
+                 /CharProcs << /a {proc} 0 R >> /Encoding << /Type /Encoding /Differences [97 /a] >> \
+                 /FirstChar 97 /LastChar 97 /Widths [1000] {res} >>"
+            )
+            .into_bytes(),
+        );
+        o.push(stream("", body.as_bytes()));
+    }
     pdf_from_objects(&o)
 }

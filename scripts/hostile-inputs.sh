@@ -25,8 +25,10 @@ run() {
   printf '%-24s %4s %8s %8s  %s\n' "$name" "$rc" "$secs" "$((kb / 1024))" "$msg"
   rm -f "$log" "$log.time"
 }
-for f in jpeg-11000.jpg jpeg-10000.jpg png16-12000x9000.png truncated.jpg many-codes.png \
-         pdf-jpeg-65000.pdf pdf-jpx-60000.pdf pdf-flate-twice.pdf pdf-fanout.pdf pdf-huge-page.pdf; do
+for f in jpeg-11000.jpg jpeg-10000.jpg png16-12000x9000.png png16-12000x10000.png jpeg-12000x10000.jpg \
+         truncated.jpg many-codes.png \
+         pdf-jpeg-65000.pdf pdf-jpx-60000.pdf pdf-flate-twice.pdf pdf-fanout.pdf pdf-huge-page.pdf \
+         pdf-lzw-flate.pdf pdf-type3-fanout.pdf; do
   run "$f" "$DIR/$f"
 done
 # Three large images in one run: the budget holds per run.

@@ -6,7 +6,7 @@ use std::io::{Cursor, Write};
 
 use image::{GrayImage, ImageFormat, Luma};
 
-use super::detect::{find_codes_bounded, find_codes_counted};
+use super::detect::{MAX_ATTEMPTS, MAX_WORK, SearchLimits, find_codes_bounded, find_codes_counted, find_codes_limited};
 use super::load::tests::{pdf_from_objects, pdf_with_jpeg, write};
 use super::pdfguard::{decode_generic, jpx_size};
 use super::*;
@@ -262,4 +262,245 @@ fn a_page_of_many_codes_stops_at_the_attempt_budget() {
     let (found, stats) = find_codes_counted(&few, &DetectOptions::default());
     assert_eq!(found.len(), 4);
     assert!(!stats.exhausted && stats.attempts < 100, "{stats:?}");
+}
+
+#[test]
+fn a_page_of_many_codes_is_read_in_little_work() {
+    // 816 codes, read in a few passes that do not decode the codes already
+    // found again (nor run the classic detector, cubic in them): some 6,000
+    // units of work, a twenty-fifth of the page's bound.
+    let page = many_codes_page();
+    let (found, stats) = find_codes_counted(&page, &DetectOptions { expected: None, effort: Effort::Normal });
+    assert_eq!(found.len(), 24 * 34, "{stats:?}");
+    assert!(!stats.exhausted && stats.work < 10_000, "{stats:?}");
+    // Thorough goes on across the page; the work bound stops it.
+    let opts = DetectOptions { expected: None, effort: Effort::Thorough };
+    let limits = SearchLimits { max_work: 8_000, ..SearchLimits::default() };
+    let (found, stats) = find_codes_limited(&page, &opts, &limits);
+    assert!(!found.is_empty() && stats.exhausted && stats.work == 8_000, "{stats:?}");
+    assert!(stats.attempts < MAX_ATTEMPTS, "{stats:?}");
+}
+
+#[test]
+fn work_is_weighted_by_the_pixels_a_pass_scans() {
+    // Blank pages: every attempt is a pass, costing 1 + pixels / 10,000.
+    let quick = DetectOptions { expected: None, effort: Effort::Quick };
+    let (_, big) = find_codes_counted(&GrayImage::from_pixel(3000, 3000, Luma([255])), &quick);
+    let (_, small) = find_codes_counted(&GrayImage::from_pixel(200, 200, Luma([255])), &quick);
+    assert!(big.attempts > 0 && small.attempts > 0);
+    assert!(big.work >= 200 * big.attempts as u64, "{big:?}");
+    assert!(small.work <= 5 * small.attempts as u64, "{small:?}");
+    assert!(big.work <= MAX_WORK && !big.exhausted, "{big:?}");
+}
+
+#[test]
+fn large_images_are_reduced_while_decoding_in_every_format() {
+    // Left half black, right half white; reduced below 270,000 pixels by the
+    // PNG row reader (8- and 16-bit), after the JPEG decoder, and band by band
+    // on the generic path (BMP), keeping what is where.
+    let (w, h) = (1200u32, 900u32);
+    let gray = GrayImage::from_fn(w, h, |x, _| Luma([if x < w / 2 { 0 } else { 255 }]));
+    let rgb16 = image::ImageBuffer::<image::Rgb<u16>, _>::from_fn(w, h, |x, _| {
+        image::Rgb([if x < w / 2 { 0 } else { 0xFFFF }; 3])
+    });
+    let encode = |img: image::DynamicImage, format| {
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    };
+    let files = [
+        ("gray.png", encode(gray.clone().into(), ImageFormat::Png)),
+        ("deep.png", encode(rgb16.into(), ImageFormat::Png)),
+        ("photo.jpg", jpeg_bytes(&gray)),
+        ("scan.bmp", encode(gray.into(), ImageFormat::Bmp)),
+    ];
+    let limits = Limits { max_page_pixels: 270_000, ..Limits::default() };
+    for (name, data) in files {
+        let page = &load_bytes(&data, name, &limits).unwrap()[0].image;
+        let (pw, ph) = page.dimensions();
+        assert!(u64::from(pw) * u64::from(ph) <= 270_000 && pw >= 590 && ph >= 440, "{name}: {pw}×{ph}");
+        for y in [0, ph / 2, ph - 1] {
+            assert!(page.get_pixel(pw / 4, y).0[0] < 10, "{name}");
+            assert!(page.get_pixel(pw * 3 / 4, y).0[0] > 245, "{name}");
+        }
+    }
+}
+
+/// `data` LZW-compressed as a PDF writer does it (EarlyChange `early`): codes
+/// of 9 to 12 bits, most significant bit first, a clear code first and after
+/// every 3,000 codes, the end code last.
+fn lzw(data: &[u8], early: bool) -> Vec<u8> {
+    let width = |k: usize| match 258 + k.saturating_sub(1) + usize::from(early) {
+        2048.. => 12,
+        1024.. => 11,
+        512.. => 10,
+        _ => 9,
+    };
+    let (mut out, mut acc, mut n) = (Vec::new(), 0u64, 0u32);
+    let mut put = |code: usize, bits: u32| {
+        acc = acc << bits | code as u64;
+        n += bits;
+        while n >= 8 {
+            out.push((acc >> (n - 8)) as u8);
+            n -= 8;
+        }
+    };
+    let mut table: std::collections::HashMap<(usize, u8), usize> = std::collections::HashMap::new();
+    let mut k = 0usize;
+    put(256, 9);
+    let mut w: Option<usize> = None;
+    for &c in data {
+        let Some(p) = w else {
+            w = Some(usize::from(c));
+            continue;
+        };
+        if let Some(&code) = table.get(&(p, c)) {
+            w = Some(code);
+            continue;
+        }
+        put(p, width(k));
+        k += 1;
+        table.insert((p, c), 257 + k);
+        w = Some(usize::from(c));
+        if k == 3_000 {
+            put(256, width(k));
+            k = 0;
+            table.clear();
+        }
+    }
+    if let Some(p) = w {
+        put(p, width(k));
+        k += 1;
+    }
+    put(257, width(k));
+    put(0, 7);
+    out
+}
+
+#[test]
+fn lzw_streams_decode_as_hayro_decodes_them_and_bombs_are_refused() {
+    use super::pdfguard::lzw_capped;
+    // The example of the PDF specification (7.4.4.2).
+    let spec = [0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01];
+    assert_eq!(lzw_capped(&spec, true, 1 << 20).unwrap(), b"-----A---B");
+    let text: Vec<u8> = (0..200_000u32).map(|i| b"paperseed QR "[((i * 7 + i / 13) % 13) as usize]).collect();
+    for early in [true, false] {
+        assert_eq!(lzw_capped(&lzw(&text, early), early, 1 << 20).unwrap(), text, "EarlyChange {early}");
+    }
+    // A page drawn by an LZW content stream renders (hayro reads it as we do).
+    let dir = tempfile::tempdir().unwrap();
+    for early in [1, 0] {
+        let content = lzw(b"0 0 0 rg 0 0 36 36 re f", early == 1);
+        let mut o = catalog();
+        o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] /Contents 4 0 R >>".to_vec());
+        o.push(stream(&format!("/Filter /LZWDecode /DecodeParms << /EarlyChange {early} >>"), &content));
+        let p = write(dir.path(), "lzw.pdf", &pdf_from_objects(&o));
+        let page = &load(&p, &Limits::default()).unwrap()[0].image;
+        let (w, h) = page.dimensions();
+        assert!(page.get_pixel(w / 8, h * 7 / 8).0[0] < 30, "EarlyChange {early}: the square is drawn");
+        assert!(page.get_pixel(w * 7 / 8, h / 8).0[0] > 225);
+    }
+    // 16 MiB of spaces: 16 KB of LZW.
+    let spaces = lzw(&vec![b' '; 16 << 20], true);
+    assert!(spaces.len() < 20_000, "{}", spaces.len());
+    let limits = Limits { max_pdf_stream_bytes: 4 << 20, ..Limits::default() };
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec());
+    o.push(stream("/Filter /LZWDecode", &spaces));
+    let p = write(dir.path(), "lzw-bomb.pdf", &pdf_from_objects(&o));
+    let msg = too_large(&load(&p, &limits).unwrap_err());
+    assert!(msg.contains("lzw-bomb.pdf") && msg.contains("more than 4 MiB"), "{msg}");
+    // LZW around a Flate bomb (512 MiB of spaces deflated twice): 1.5 KB that
+    // the LZW size alone does not betray; the Flate behind it is capped.
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    for _ in 0..512 {
+        e.write_all(&[b' '; 1 << 20]).unwrap();
+    }
+    let inner = lzw(&zlib(&e.finish().unwrap()), true);
+    assert!(inner.len() < 3_000, "{}", inner.len());
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_vec());
+    o.push(stream("/Filter [/LZWDecode /FlateDecode /FlateDecode]", &inner));
+    let p = write(dir.path(), "lzw-flate.pdf", &pdf_from_objects(&o));
+    let msg = too_large(&load(&p, &Limits::default()).unwrap_err());
+    assert!(msg.contains("lzw-flate.pdf") && msg.contains("more than 64 MiB"), "{msg}");
+}
+
+/// A PDF whose page shows `text` with the Type 3 font of object 5, a chain of
+/// `fonts` Type 3 fonts (objects 5, 7, 9…; glyph procedures 6, 8, 10…) in
+/// which each glyph `a` shows `glyph_text` with the next font, and the last
+/// fills a square (or, with `form`, also draws a form, object 4 + 2 × fonts + 1).
+fn type3_pdf(page_text: &str, fonts: usize, glyph_text: &str, form: bool) -> Vec<u8> {
+    let form_obj = 5 + 2 * fonts;
+    let mut o = catalog();
+    o.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /T 5 0 R /F 99 0 R >> >> /Contents 4 0 R >>".to_vec());
+    o.push(stream("", format!("BT /T 12 Tf 10 10 Td {page_text} ET").as_bytes()));
+    for i in 0..fonts {
+        let (font, proc) = (5 + 2 * i, 6 + 2 * i);
+        let (body, res) = if i + 1 < fonts {
+            (
+                format!("1000 0 d0 BT /T 1 Tf ({glyph_text}) Tj ET"),
+                format!("/Resources << /Font << /T {} 0 R >> >>", font + 2),
+            )
+        } else if form {
+            (
+                "1000 0 d0 0 0 500 500 re f /X Do".to_owned(),
+                format!("/Resources << /XObject << /X {form_obj} 0 R >> >>"),
+            )
+        } else {
+            ("1000 0 d0 0 0 500 500 re f".to_owned(), String::new())
+        };
+        o.push(
+            format!(
+                "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] \
+                 /CharProcs << /a {proc} 0 R >> /Encoding << /Type /Encoding /Differences [97 /a] >> \
+                 /FirstChar 97 /LastChar 97 /Widths [1000] {res} >>"
+            )
+            .into_bytes(),
+        );
+        o.push(stream("", body.as_bytes()));
+    }
+    if form {
+        o.push(stream("/Type /XObject /Subtype /Form /BBox [0 0 10 10]", b"0 0 5 5 re f"));
+    }
+    pdf_from_objects(&o)
+}
+
+#[test]
+fn pdf_type3_glyph_fan_out_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Ten glyphs showing ten glyphs, six fonts deep: 10^6 glyph runs from 2 KB.
+    let tens = "aaaaaaaaaa";
+    let pdf = type3_pdf(&format!("({tens}) Tj"), 6, tens, false);
+    assert!(pdf.len() < 4_000);
+    let p = write(dir.path(), "glyphs.pdf", &pdf);
+    let msg = too_large(&load(&p, &Limits::default()).unwrap_err());
+    assert!(msg.contains("glyphs.pdf") && msg.contains("more than 200000 Type 3 glyphs"), "{msg}");
+    // Selecting another font inside q … Q does not hide the Type 3 font.
+    let hidden = type3_pdf(&format!("q /F 12 Tf Q ({tens}) Tj"), 6, tens, false);
+    let p = write(dir.path(), "hidden.pdf", &hidden);
+    assert!(too_large(&load(&p, &Limits::default()).unwrap_err()).contains("Type 3 glyphs"));
+    // Two levels (10 + 100 glyphs) are fine; one renders its glyphs' squares
+    // (6 pt, from 10 pt in and up).
+    let p = write(dir.path(), "two.pdf", &type3_pdf(&format!("({tens}) Tj"), 2, tens, false));
+    assert_eq!(load(&p, &Limits::default()).unwrap().len(), 1);
+    let p = write(dir.path(), "one.pdf", &type3_pdf(&format!("({tens}) Tj"), 1, "", false));
+    let page = &load(&p, &Limits::default()).unwrap()[0].image;
+    let (w, h) = page.dimensions();
+    let at = |x: f32, y: f32| page.get_pixel((x / 595.0 * w as f32) as u32, h - 1 - (y / 842.0 * h as f32) as u32).0[0];
+    assert!(at(13.0, 13.0) < 128 && at(13.0, 30.0) > 128, "the glyph's square is drawn");
+}
+
+#[test]
+fn pdf_type3_glyphs_drawing_forms_count_as_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    // 12,000 glyphs each drawing a form: 12,000 draws, more than 10,000.
+    let text = format!("[({})] TJ", "a".repeat(12_000));
+    let p = write(dir.path(), "forms.pdf", &type3_pdf(&text, 1, "", true));
+    let msg = too_large(&load(&p, &Limits::default()).unwrap_err());
+    assert!(msg.contains("forms.pdf") && msg.contains("draws more than 10000"), "{msg}");
+    // 5,000 do not.
+    let text = format!("({}) Tj", "a".repeat(5_000));
+    let p = write(dir.path(), "fewer.pdf", &type3_pdf(&text, 1, "", true));
+    assert_eq!(load(&p, &Limits::default()).unwrap().len(), 1);
 }

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader};
 
+use super::shrink::Shrink;
 use super::{Budget, Limits, ScanError};
 
 /// One grayscale page to search for codes.
@@ -289,11 +290,35 @@ fn reduced_size((w, h): (u32, u32), max: u64) -> (u32, u32) {
 
 /// `img` scaled down (area-averaged) to at most `max` pixels.
 fn reduce(img: GrayImage, max: u64) -> GrayImage {
-    let (nw, nh) = reduced_size(img.dimensions(), max);
-    if (nw, nh) == img.dimensions() {
+    let to = reduced_size(img.dimensions(), max);
+    if to == img.dimensions() {
         return img;
     }
-    image::imageops::resize(&img, nw, nh, image::imageops::FilterType::Triangle)
+    let mut shrink = Shrink::new(img.dimensions(), to);
+    for row in img.as_raw().chunks_exact(img.width() as usize) {
+        shrink.push_row(row);
+    }
+    shrink.finish()
+}
+
+/// `img` in 8-bit luminance (see [`to_gray`]), scaled down to at most `max`
+/// pixels a band of rows at a time: never a full-size luminance copy beside
+/// the decoded image.
+fn to_gray_reduced(img: DynamicImage, max: u64) -> GrayImage {
+    let (w, h) = (img.width(), img.height());
+    let to = reduced_size((w, h), max);
+    if to == (w, h) {
+        return to_gray(img);
+    }
+    const BAND: u32 = 64;
+    let mut shrink = Shrink::new((w, h), to);
+    for y in (0..h).step_by(BAND as usize) {
+        let band = to_gray(img.crop_imm(0, y, w, BAND.min(h - y)));
+        for row in band.as_raw().chunks_exact(w as usize) {
+            shrink.push_row(row);
+        }
+    }
+    shrink.finish()
 }
 
 fn mib(bytes: u64) -> u64 {
@@ -321,7 +346,9 @@ fn load_image(
 
     // 2. Decode straight to 8-bit luminance where the codec allows it (JPEG,
     //    non-interlaced PNG: one byte per pixel), else through `image` with
-    //    its buffer bounded.
+    //    its buffer bounded; a large image is reduced to the page size the
+    //    code search works on as it is decoded (PNG rows) or converted (the
+    //    others), never copied at full size.
     let gray = match format {
         ImageFormat::Jpeg => decode_jpeg(path, data, (w, h), limits)?,
         ImageFormat::Png => decode_png(path, data, limits)?,
@@ -332,7 +359,7 @@ fn load_image(
         None => decode_generic(path, data, format, limits)?,
     };
 
-    // 3. Reduce a large image to the page size the code search works on.
+    // 3. Whatever a decoder left larger (none today) is reduced here.
     let gray = reduce(gray, limits.max_page_pixels);
     budget.pixels = budget.pixels.saturating_sub(u64::from(gray.width()) * u64::from(gray.height()));
     Ok(Page { source: path.display().to_string(), image: gray })
@@ -346,7 +373,8 @@ fn limits_error(path: &Path, e: image::error::LimitError, limits: &Limits) -> Sc
 }
 
 /// Any supported format through `image`, refused before decoding when its
-/// decoded buffer would exceed `max_decode_bytes`.
+/// decoded buffer would exceed `max_decode_bytes`, and reduced to at most
+/// `max_page_pixels` as it is converted to luminance.
 fn decode_generic(path: &Path, data: &[u8], format: ImageFormat, limits: &Limits) -> Result<GrayImage, ScanError> {
     let name = format_name(format);
     let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: name.clone(), detail };
@@ -364,18 +392,15 @@ fn decode_generic(path: &Path, data: &[u8], format: ImageFormat, limits: &Limits
             return Ok(Err(need));
         }
         let orientation = decoder.orientation().ok();
-        let mut img = DynamicImage::from_decoder(decoder)?;
-        if let Some(o) = orientation {
-            img.apply_orientation(o);
-        }
-        Ok::<_, image::ImageError>(Ok(img))
+        let img = DynamicImage::from_decoder(decoder)?;
+        Ok::<_, image::ImageError>(Ok((img, orientation)))
     }))
     .map_err(|_| panicked())?;
     let img = decoded.map_err(|e| match e {
         image::ImageError::Limits(l) => limits_error(path, l, limits),
         other => corrupt(other.to_string()),
     })?;
-    let img = img.map_err(|need| ScanError::TooLarge {
+    let (img, orientation) = img.map_err(|need| ScanError::TooLarge {
         path: path.to_owned(),
         what: format!(
             "decoding it needs {} MiB ({}), more than the {} MiB allowed",
@@ -384,7 +409,20 @@ fn decode_generic(path: &Path, data: &[u8], format: ImageFormat, limits: &Limits
             mib(limits.max_decode_bytes)
         ),
     })?;
-    Ok(to_gray(img))
+    // Reduced first, then turned: the turn copies only the reduced image.
+    Ok(oriented(to_gray_reduced(img, limits.max_page_pixels), orientation))
+}
+
+/// `gray` turned as the EXIF `orientation` says.
+fn oriented(gray: GrayImage, orientation: Option<image::metadata::Orientation>) -> GrayImage {
+    match orientation {
+        Some(o) if o != image::metadata::Orientation::NoTransforms => {
+            let mut img = DynamicImage::ImageLuma8(gray);
+            img.apply_orientation(o);
+            img.into_luma8()
+        }
+        _ => gray,
+    }
 }
 
 /// What the markers of a JPEG stream say, read without decoding.
@@ -525,27 +563,23 @@ fn decode_jpeg(path: &Path, data: &[u8], (w, h): (u32, u32), limits: &Limits) ->
         // Luminance output not available for this stream: use the generic path.
         return Ok(None);
     };
-    // EXIF orientation (header only).
+    // Reduced (the full-size luminance is dropped here), then turned as the
+    // EXIF orientation says (header only).
+    let gray = reduce(gray, limits.max_page_pixels);
     let orientation = catch_unwind(|| {
         let mut decoder = ImageReader::with_format(Cursor::new(data), ImageFormat::Jpeg).into_decoder().ok()?;
         decoder.orientation().ok()
     })
     .ok()
     .flatten();
-    Ok(Some(match orientation {
-        Some(o) if o != image::metadata::Orientation::NoTransforms => {
-            let mut img = DynamicImage::ImageLuma8(gray);
-            img.apply_orientation(o);
-            img.into_luma8()
-        }
-        _ => gray,
-    }))
+    Ok(Some(oriented(gray, orientation)))
 }
 
 /// A non-interlaced PNG decoded row by row straight to luminance (16-bit
 /// samples stripped to 8, palettes expanded, alpha composited over white):
-/// one byte per pixel whatever the colour type and depth. `None` for an
-/// interlaced PNG (left to the generic path).
+/// one byte per pixel whatever the colour type and depth, and rows reduced as
+/// they come when the image is larger than `max_page_pixels` (never held at
+/// full size). `None` for an interlaced PNG (left to the generic path).
 fn decode_png(path: &Path, data: &[u8], limits: &Limits) -> Result<Option<GrayImage>, ScanError> {
     let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: "PNG".to_owned(), detail };
     let decoded = catch_unwind(AssertUnwindSafe(|| -> Result<Option<GrayImage>, png::DecodingError> {
@@ -561,8 +595,14 @@ fn decode_png(path: &Path, data: &[u8], limits: &Limits) -> Result<Option<GrayIm
         let (w, h) = (reader.info().width, reader.info().height);
         let (color, _) = reader.output_color_type();
         let channels = color.samples();
-        let mut out = Vec::with_capacity(w as usize * h as usize);
+        let to = reduced_size((w, h), limits.max_page_pixels);
+        // Rows go straight into the output, or into the reduction.
+        let mut shrink = (to != (w, h)).then(|| Shrink::new((w, h), to));
+        let mut out = Vec::with_capacity(if shrink.is_some() { w as usize } else { w as usize * h as usize });
         while let Some(row) = reader.next_row()? {
+            if shrink.is_some() {
+                out.clear();
+            }
             let row = row.data();
             for px in row.chunks_exact(channels).take(w as usize) {
                 let (l, a) = match channels {
@@ -573,8 +613,14 @@ fn decode_png(path: &Path, data: &[u8], limits: &Limits) -> Result<Option<GrayIm
                 };
                 out.push(((l * a + 255 * (255 - a) + 127) / 255) as u8);
             }
+            if let Some(shrink) = shrink.as_mut() {
+                shrink.push_row(&out);
+            }
         }
-        Ok(GrayImage::from_raw(w, h, out))
+        match shrink {
+            Some(shrink) => Ok(Some(shrink.finish())),
+            None => Ok(GrayImage::from_raw(w, h, out)),
+        }
     }))
     .map_err(|_| corrupt("the decoder crashed on it".to_owned()))?;
     match decoded {

@@ -14,7 +14,8 @@
 //! page's resources (nested forms, images, compressed streams) are examined
 //! and their declared and decoded sizes bounded before the page is rendered;
 //! the totals hold across a whole run ([`Budget`]); the code search does a
-//! bounded number of decoder attempts per page; and panics inside the image,
+//! bounded amount of decoder work per page (each pass weighted by the pixels
+//! it scans, see [`detect::MAX_WORK`]); and panics inside the image,
 //! PDF and QR decoders are caught and turned into errors (or, for QR decoding,
 //! into "nothing found").
 //!
@@ -30,6 +31,7 @@ pub mod load;
 pub mod margin;
 mod pdfguard;
 pub mod prepare;
+mod shrink;
 pub mod text;
 
 use std::path::PathBuf;
@@ -87,6 +89,10 @@ pub struct Limits {
     /// Most XObjects one PDF page draws, counting every time a form is drawn by
     /// another form (nested forms multiply).
     pub max_pdf_draws: u64,
+    /// Most Type 3 glyphs one PDF page draws: every character shown with a
+    /// Type 3 font runs its glyph's procedure (a content stream of its own),
+    /// and glyphs shown inside glyphs and forms multiply.
+    pub max_pdf_glyphs: u64,
 }
 
 impl Default for Limits {
@@ -107,6 +113,7 @@ impl Default for Limits {
             max_pdf_total_decode: 2 * 1024 * 1024 * 1024,
             max_pdf_objects: 20_000,
             max_pdf_draws: 10_000,
+            max_pdf_glyphs: 200_000,
         }
     }
 }

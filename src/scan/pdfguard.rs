@@ -9,26 +9,32 @@
 //! So every object a page can reach from its content and resources is visited
 //! first (with a visited set and a cap on the count), and:
 //!
-//! - every stream is inflated through its generic filters (Flate, ASCIIHex,
-//!   ASCII85, RunLength) with its output capped, and refused past
-//!   [`Limits::max_pdf_stream_bytes`]; an LZW stream is bounded by its worst
-//!   case expansion;
+//! - every stream is decoded through its generic filters (Flate, LZW,
+//!   ASCIIHex, ASCII85, RunLength) with each output capped, and refused past
+//!   [`Limits::max_pdf_stream_bytes`];
 //! - every image's size is taken from its dictionary and, for JPEG and
 //!   JPEG 2000 data, from the codec's own header (the one the decoder obeys),
 //!   and the page's total refused past [`Limits::max_pdf_image_pixels`];
 //! - the forms the page draws are counted, nested draws multiplied, and the
 //!   page refused past [`Limits::max_pdf_draws`];
-//! - the decoding work is charged to the run's [`Budget`].
+//! - the characters shown with Type 3 fonts are counted: each runs a glyph
+//!   procedure, a content stream that is decoded and run again every time and
+//!   may draw forms and other Type 3 glyphs, so glyphs inside glyphs and forms
+//!   multiply; the page is refused past [`Limits::max_pdf_glyphs`], and the
+//!   forms the glyphs draw count as draws;
+//! - the decoding work (glyph procedures at every run) is charged to the run's
+//!   [`Budget`].
 //!
-//! Patterns painted many times and Type 3 glyphs are not counted as draws (their
-//! streams are still size-checked).
+//! Patterns painted many times are not counted as draws (their streams are
+//! still size-checked).
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
+use std::rc::Rc;
 
 use hayro::hayro_syntax::Filter;
 use hayro::hayro_syntax::content::UntypedIter;
-use hayro::hayro_syntax::object::{Dict, MaybeRef, Name, ObjRef, Object, Stream};
+use hayro::hayro_syntax::object::{Array, Dict, MaybeRef, Name, ObjRef, Object, Stream};
 use hayro::hayro_syntax::page::Page;
 use hayro::hayro_syntax::xref::XRef;
 
@@ -53,7 +59,78 @@ pub(crate) struct PageCost {
     pub(crate) objects: usize,
     /// XObjects drawn (nested draws multiplied).
     pub(crate) draws: u64,
+    /// Type 3 glyph procedures run (nested runs multiplied).
+    pub(crate) glyphs: u64,
 }
+
+/// What drawing a content stream costs, with what the forms it draws and the
+/// Type 3 glyphs it shows cost (each as often as it is drawn or shown).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Work {
+    /// XObjects drawn.
+    draws: u64,
+    /// Type 3 glyph procedures run.
+    glyphs: u64,
+    /// Bytes decoded again at every run (glyph procedures).
+    decode: u64,
+}
+
+impl Work {
+    fn add(&mut self, other: Work, times: u64) {
+        self.draws = self.draws.saturating_add(other.draws.saturating_mul(times));
+        self.glyphs = self.glyphs.saturating_add(other.glyphs.saturating_mul(times));
+        self.decode = self.decode.saturating_add(other.decode.saturating_mul(times));
+    }
+
+    fn max(self, other: Work) -> Work {
+        Work {
+            draws: self.draws.max(other.draws),
+            glyphs: self.glyphs.max(other.glyphs),
+            decode: self.decode.max(other.decode),
+        }
+    }
+}
+
+/// The resources a content stream's names are looked up in. A form or glyph
+/// procedure without resources of its own uses its caller's, as hayro does.
+#[derive(Clone)]
+struct Res<'a> {
+    xobjects: Dict<'a>,
+    fonts: Dict<'a>,
+}
+
+impl<'a> Res<'a> {
+    fn new(resources: &Dict<'a>) -> Self {
+        Res {
+            xobjects: resources.get::<Dict<'a>>(b"XObject").unwrap_or_default(),
+            fonts: resources.get::<Dict<'a>>(b"Font").unwrap_or_default(),
+        }
+    }
+
+    /// Where the dictionaries sit in the file (parsed objects stay put): what
+    /// tells two resource sets apart in the memo keys.
+    fn key(&self) -> (usize, usize) {
+        (self.xobjects.data().as_ptr() as usize, self.fonts.data().as_ptr() as usize)
+    }
+}
+
+/// A form or font: its reference, or where its dictionary sits when it is
+/// not an indirect object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Ident {
+    Ref(ObjRef),
+    At(usize),
+}
+
+/// The cost of showing each character code with a Type 3 font: its glyph
+/// procedure's as the font's encoding names it, and for codes the encoding
+/// does not name, the costliest procedure's.
+type GlyphCosts = Rc<[Work; 256]>;
+
+/// Most graphics states saved (`q`) that a content stream is followed through
+/// exactly; deeper, the font after a restore is taken to be the costliest
+/// Type 3 font the stream selected.
+const MAX_SAVED_STATES: usize = 4096;
 
 struct Walk<'a, 'l> {
     xref: &'a XRef,
@@ -62,8 +139,11 @@ struct Walk<'a, 'l> {
     budget_left: u64,
     visited: HashSet<ObjRef>,
     cost: PageCost,
-    /// XObjects drawn by a form, with its nested draws.
-    form_draws: HashMap<ObjRef, u64>,
+    /// What drawing a form costs, by form and the resources it was drawn with.
+    form_work: HashMap<(ObjRef, (usize, usize)), Work>,
+    /// What showing each code of a Type 3 font costs (`None`: not Type 3),
+    /// by font and the resources its glyphs fall back to.
+    font_costs: HashMap<(Ident, (usize, usize)), Option<GlyphCosts>>,
 }
 
 /// Check `page` against `limits` and the decoding work left in `budget`;
@@ -80,7 +160,8 @@ pub(crate) fn check_page(
         budget_left: budget.pdf_decode,
         visited: HashSet::new(),
         cost: PageCost::default(),
-        form_draws: HashMap::new(),
+        form_work: HashMap::new(),
+        font_costs: HashMap::new(),
     };
     let raw = page.raw();
     // Content streams.
@@ -121,9 +202,12 @@ pub(crate) fn check_page(
     if let Some(annots) = raw.get::<hayro::hayro_syntax::object::Array<'_>>(b"Annots") {
         walk.visit(Object::Array(annots), 0)?;
     }
-    // Draws, nested draws multiplied; inline images.
-    let draws = walk.draws(&page_content, &res.x_objects, 0)?;
-    walk.cost.draws = draws;
+    // Draws and Type 3 glyphs, nested ones multiplied; inline images.
+    let page_res = Res { xobjects: res.x_objects.clone(), fonts: res.fonts.clone() };
+    let work = walk.content_work(&page_content, &page_res, 0)?;
+    walk.cost.draws = work.draws;
+    walk.cost.glyphs = work.glyphs;
+    walk.charge(work.decode)?;
     budget.pdf_decode = walk.budget_left;
     Ok(walk.cost)
 }
@@ -204,9 +288,8 @@ impl<'a> Walk<'a, '_> {
     /// Size-check one stream; return its data after the generic filters.
     fn check_stream(&mut self, s: &Stream<'_>) -> Result<Vec<u8>, Refusal> {
         let cap = self.limits.max_pdf_stream_bytes;
-        let filters = s.filters();
         let raw = s.raw_data();
-        let (data, codec) = decode_generic(&raw, &filters, cap)?;
+        let (data, codec) = decode_filters(&raw, &stream_filters(s), cap)?;
         self.charge(data.len() as u64)?;
         let dict = s.dict();
         let is_image = dict.get::<Name<'_>>(b"Subtype").is_some_and(|n| n.as_ref() == b"Image")
@@ -256,13 +339,21 @@ impl<'a> Walk<'a, '_> {
         self.charge(pixels.saturating_mul(components))
     }
 
-    /// XObjects drawn by `content` (resolved in `xobjects`), with the draws
-    /// of nested forms; inline images are size-checked on the way.
-    fn draws(&mut self, content: &[u8], xobjects: &Dict<'a>, depth: usize) -> Result<u64, Refusal> {
+    /// What drawing `content` (its names resolved in `res`) costs: the
+    /// XObjects it draws and the Type 3 glyphs it shows, with their own
+    /// nested draws and glyphs; inline images are size-checked on the way.
+    fn content_work(&mut self, content: &[u8], res: &Res<'a>, depth: usize) -> Result<Work, Refusal> {
         if depth > MAX_DEPTH {
-            return Err(Refusal(format!("its forms are nested more than {MAX_DEPTH} levels deep")));
+            return Err(Refusal(format!("its forms and glyphs are nested more than {MAX_DEPTH} levels deep")));
         }
+        let mut work = Work::default();
         let mut names: Vec<Vec<u8>> = Vec::new();
+        // The Type 3 font in use (`None`: another font, or none), the ones
+        // saved by `q`, and the costliest one selected.
+        let mut font: Option<GlyphCosts> = None;
+        let mut saved: Vec<Option<GlyphCosts>> = Vec::new();
+        let mut untracked = 0u64;
+        let mut costliest: Option<GlyphCosts> = None;
         let mut iter = UntypedIter::new(content);
         let mut ops = 0u64;
         while let Some(op) = iter.next() {
@@ -283,50 +374,242 @@ impl<'a> Walk<'a, '_> {
                         }
                     }
                 }
+                b"q" => {
+                    if saved.len() < MAX_SAVED_STATES {
+                        saved.push(font.clone());
+                    } else {
+                        untracked += 1;
+                    }
+                }
+                b"Q" => {
+                    if untracked > 0 {
+                        untracked -= 1;
+                        font = costliest.clone();
+                    } else if let Some(f) = saved.pop() {
+                        font = f;
+                    }
+                }
+                b"Tf" => {
+                    font = match op.operands().next() {
+                        Some(Object::Name(n)) => self.type3_costs(n.as_ref(), res, depth)?,
+                        _ => None,
+                    };
+                    if let Some(f) = &font {
+                        costliest = Some(match costliest.take() {
+                            Some(c) => Rc::new(std::array::from_fn(|i| c[i].max(f[i]))),
+                            None => f.clone(),
+                        });
+                    }
+                }
+                b"Tj" | b"TJ" | b"'" | b"\"" => {
+                    if let Some(costs) = &font {
+                        for o in op.operands() {
+                            match o {
+                                Object::String(s) => show(&mut work, costs, s.as_bytes()),
+                                Object::Array(a) => {
+                                    for item in a.iter::<Object<'_>>() {
+                                        if let Object::String(s) = item {
+                                            show(&mut work, costs, s.as_bytes());
+                                        }
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        self.check_work(work)?;
+                    }
+                }
                 _ => {}
             }
         }
-        let mut total = 0u64;
         for name in names {
-            total = total.saturating_add(1);
-            if let Some(r) = xobjects.get_ref(&name) {
-                let nested = match self.form_draws.get(&r) {
-                    Some(&n) => n,
+            work.draws = work.draws.saturating_add(1);
+            if let Some(r) = res.xobjects.get_ref(&name)
+                && let Some(s) = res.xobjects.get::<Stream<'a>>(&name)
+                && s.dict().get::<Name<'_>>(b"Subtype").is_some_and(|n| n.as_ref() == b"Form")
+            {
+                let form_res =
+                    s.dict().get::<Dict<'a>>(b"Resources").map(|d| Res::new(&d)).unwrap_or_else(|| res.clone());
+                let key = (r, form_res.key());
+                let nested = match self.form_work.get(&key) {
+                    Some(&w) => w,
                     None => {
                         // Mark first: a form drawing itself counts nothing more.
-                        self.form_draws.insert(r, 0);
-                        let n = match xobjects.get::<Stream<'_>>(&name) {
-                            Some(s) if s.dict().get::<Name<'_>>(b"Subtype").is_some_and(|n| n.as_ref() == b"Form") => {
-                                let (data, _) =
-                                    decode_generic(&s.raw_data(), &s.filters(), self.limits.max_pdf_stream_bytes)?;
-                                let res = s.dict().get::<Dict<'_>>(b"Resources");
-                                let inner =
-                                    res.and_then(|r| r.get::<Dict<'_>>(b"XObject")).unwrap_or_else(|| xobjects.clone());
-                                self.draws(&data, &inner, depth + 1)?
-                            }
-                            _ => 0,
-                        };
-                        self.form_draws.insert(r, n);
-                        n
+                        // Each form is followed once per set of resources it is
+                        // drawn with, each time counted and its decoding charged.
+                        self.form_work.insert(key, Work::default());
+                        self.count_object()?;
+                        let (data, _) =
+                            decode_filters(&s.raw_data(), &stream_filters(&s), self.limits.max_pdf_stream_bytes)?;
+                        self.charge(data.len() as u64)?;
+                        let w = self.content_work(&data, &form_res, depth + 1)?;
+                        self.form_work.insert(key, w);
+                        w
                     }
                 };
-                total = total.saturating_add(nested);
+                work.add(nested, 1);
             }
-            if total > self.limits.max_pdf_draws {
-                return Err(Refusal(format!(
-                    "it draws more than {} images and forms (nested forms multiply)",
-                    self.limits.max_pdf_draws
-                )));
+            self.check_work(work)?;
+        }
+        Ok(work)
+    }
+
+    /// Refuse a page whose draws or Type 3 glyphs so far pass the limits.
+    fn check_work(&self, work: Work) -> Result<(), Refusal> {
+        if work.draws > self.limits.max_pdf_draws {
+            return Err(Refusal(format!(
+                "it draws more than {} images and forms (nested forms multiply)",
+                self.limits.max_pdf_draws
+            )));
+        }
+        if work.glyphs > self.limits.max_pdf_glyphs {
+            return Err(Refusal(format!(
+                "it draws more than {} Type 3 glyphs (glyphs drawn inside glyphs and forms multiply)",
+                self.limits.max_pdf_glyphs
+            )));
+        }
+        Ok(())
+    }
+
+    /// The cost of each code of the font `name` in `res` if it is a Type 3
+    /// font: every glyph procedure's content is decoded (size-checked) and
+    /// followed with the resources hayro gives it (the procedure's, else the
+    /// font's, else `res`).
+    fn type3_costs(&mut self, name: &[u8], res: &Res<'a>, depth: usize) -> Result<Option<GlyphCosts>, Refusal> {
+        let Some(font) = res.fonts.get::<Dict<'a>>(name) else {
+            return Ok(None);
+        };
+        if font.get::<Name<'_>>(b"Subtype").is_none_or(|n| n.as_ref() != b"Type3") {
+            return Ok(None);
+        }
+        let ident = res.fonts.get_ref(name).map_or(Ident::At(font.data().as_ptr() as usize), Ident::Ref);
+        let font_res = font.get::<Dict<'a>>(b"Resources").map(|d| Res::new(&d));
+        let key = (ident, font_res.as_ref().unwrap_or(res).key());
+        if let Some(costs) = self.font_costs.get(&key) {
+            return Ok(costs.clone());
+        }
+        // Mark first: a glyph showing its own font counts nothing more.
+        self.font_costs.insert(key, Some(Rc::new([Work::default(); 256])));
+        let procs = font.get::<Dict<'a>>(b"CharProcs").unwrap_or_default();
+        let mut by_name: HashMap<Vec<u8>, Work> = HashMap::new();
+        let mut costliest = Work::default();
+        for glyph in procs.keys() {
+            self.count_object()?;
+            let Some(program) = procs.get::<Stream<'a>>(glyph.as_ref()) else {
+                continue;
+            };
+            let (data, _) =
+                decode_filters(&program.raw_data(), &stream_filters(&program), self.limits.max_pdf_stream_bytes)?;
+            self.charge(data.len() as u64)?;
+            let glyph_res = program
+                .dict()
+                .get::<Dict<'a>>(b"Resources")
+                .map(|d| Res::new(&d))
+                .or_else(|| font_res.clone())
+                .unwrap_or_else(|| res.clone());
+            let mut w = self.content_work(&data, &glyph_res, depth + 1)?;
+            w.add(Work { draws: 0, glyphs: 1, decode: data.len() as u64 }, 1);
+            costliest = costliest.max(w);
+            by_name.insert(glyph.as_ref().to_vec(), w);
+        }
+        let mut costs = [costliest; 256];
+        let differences = font.get::<Dict<'a>>(b"Encoding").and_then(|e| e.get::<Array<'a>>(b"Differences"));
+        if let Some(differences) = differences {
+            let mut code = 0usize;
+            for item in differences.iter::<Object<'_>>() {
+                match item {
+                    Object::Number(n) => code = n.as_i64().clamp(0, 256) as usize,
+                    Object::Name(n) => {
+                        if let Some(c) = costs.get_mut(code) {
+                            // A name without a procedure draws nothing, but runs.
+                            *c = by_name.get(n.as_ref()).copied().unwrap_or(Work { draws: 0, glyphs: 1, decode: 0 });
+                        }
+                        code += 1;
+                    }
+                    _ => {}
+                }
             }
         }
-        Ok(total)
+        let costs = Some(Rc::new(costs));
+        self.font_costs.insert(key, costs.clone());
+        Ok(costs)
     }
 }
 
-/// `raw` through its generic filters (Flate, ASCIIHex, ASCII85, RunLength;
-/// LZW bounded by its worst case), each output capped at `cap` bytes; and the
-/// image codec (DCT, JPX, JBIG2, CCITT) that would decode the result.
+/// Add the glyphs of `text` shown with a Type 3 font of `costs`.
+fn show(work: &mut Work, costs: &[Work; 256], text: &[u8]) {
+    let mut count = [0u64; 256];
+    for &b in text {
+        count[usize::from(b)] += 1;
+    }
+    for (c, n) in count.into_iter().enumerate() {
+        if n > 0 {
+            work.add(costs[c], n);
+        }
+    }
+}
+
+/// A stream's filters with the EarlyChange of each (what its LZW decoding
+/// depends on), read from its DecodeParms as hayro reads them.
+fn stream_filters(s: &Stream<'_>) -> Vec<(Filter, bool)> {
+    let known = s.filters();
+    let dict = s.dict();
+    let early = |params: Option<Dict<'_>>| params.and_then(|p| p.get::<u8>(b"EarlyChange")).is_none_or(|e| e != 0);
+    let mut out = Vec::with_capacity(known.len());
+    if let Some(filter) =
+        dict.get::<Name<'_>>(b"F").or_else(|| dict.get::<Name<'_>>(b"Filter")).and_then(|n| filter_named(&n))
+    {
+        let params = dict.get::<Dict<'_>>(b"DP").or_else(|| dict.get::<Dict<'_>>(b"DecodeParms"));
+        out.push((filter, early(params)));
+    } else if let Some(names) = dict.get::<Array<'_>>(b"F").or_else(|| dict.get::<Array<'_>>(b"Filter")) {
+        let mut params = dict
+            .get::<Array<'_>>(b"DP")
+            .or_else(|| dict.get::<Array<'_>>(b"DecodeParms"))
+            .map(|a| a.iter::<Object<'_>>());
+        for name in names.iter::<Name<'_>>() {
+            let p = params.as_mut().and_then(|p| p.next()).and_then(Object::into_dict);
+            if let Some(filter) = filter_named(&name) {
+                out.push((filter, early(p)));
+            }
+        }
+    }
+    // Should this reading ever differ from hayro's, its filters with the
+    // default EarlyChange.
+    if !out.iter().map(|f| f.0).eq(known.iter().copied()) {
+        return known.into_iter().map(|f| (f, true)).collect();
+    }
+    out
+}
+
+/// The filter a name stands for (full or abbreviated), as hayro names them.
+fn filter_named(name: &[u8]) -> Option<Filter> {
+    Some(match name {
+        b"ASCIIHexDecode" | b"AHx" => Filter::AsciiHexDecode,
+        b"ASCII85Decode" | b"A85" => Filter::Ascii85Decode,
+        b"LZWDecode" | b"LZW" => Filter::LzwDecode,
+        b"FlateDecode" | b"Fl" => Filter::FlateDecode,
+        b"RunLengthDecode" | b"RL" => Filter::RunLengthDecode,
+        b"CCITTFaxDecode" | b"CCF" => Filter::CcittFaxDecode,
+        b"JBIG2Decode" => Filter::Jbig2Decode,
+        b"DCTDecode" | b"DCT" => Filter::DctDecode,
+        b"JPXDecode" => Filter::JpxDecode,
+        b"Crypt" => Filter::Crypt,
+        _ => return None,
+    })
+}
+
+/// `raw` through its generic filters (Flate, LZW, ASCIIHex, ASCII85,
+/// RunLength), each output capped at `cap` bytes; and the image codec (DCT,
+/// JPX, JBIG2, CCITT) that would decode the result. LZW streams decode with
+/// EarlyChange 1.
+#[cfg(test)]
 pub(crate) fn decode_generic(raw: &[u8], filters: &[Filter], cap: u64) -> Result<(Vec<u8>, Option<Filter>), Refusal> {
+    let filters: Vec<(Filter, bool)> = filters.iter().map(|&f| (f, true)).collect();
+    decode_filters(raw, &filters, cap)
+}
+
+/// [`decode_generic`] with each filter's EarlyChange (for LZW).
+fn decode_filters(raw: &[u8], filters: &[(Filter, bool)], cap: u64) -> Result<(Vec<u8>, Option<Filter>), Refusal> {
     let too_big = || {
         Refusal(format!(
             "one of its streams decompresses to more than {} MiB (a compression bomb?)",
@@ -335,32 +618,100 @@ pub(crate) fn decode_generic(raw: &[u8], filters: &[Filter], cap: u64) -> Result
     };
     let cap_usize = usize::try_from(cap).unwrap_or(usize::MAX);
     let mut data: Vec<u8> = raw.to_vec();
-    for filter in filters {
+    for &(filter, early_change) in filters {
         data = match filter {
             Filter::FlateDecode => inflate_capped(&data, cap).ok_or_else(too_big)?,
+            Filter::LzwDecode => lzw_capped(&data, early_change, cap).ok_or_else(too_big)?,
             Filter::AsciiHexDecode => ascii_hex(&data),
             Filter::Ascii85Decode => ascii85(&data, cap_usize).ok_or_else(too_big)?,
             Filter::RunLengthDecode => run_length(&data, cap_usize).ok_or_else(too_big)?,
-            Filter::LzwDecode => {
-                // Worst case: about 4096 bytes out per 12-bit code.
-                let bound = (data.len() as u64).saturating_mul(8).saturating_div(9).saturating_mul(4096);
-                if bound > cap {
-                    return Err(Refusal(format!(
-                        "one of its streams is LZW-compressed ({} KiB) and could decompress to more than {} MiB",
-                        data.len() / 1024,
-                        cap / (1024 * 1024)
-                    )));
-                }
-                // Later filters would see LZW output, not computed here.
-                return Ok((data, None));
-            }
             Filter::DctDecode | Filter::JpxDecode | Filter::Jbig2Decode | Filter::CcittFaxDecode => {
-                return Ok((data, Some(*filter)));
+                return Ok((data, Some(filter)));
             }
             _ => data,
         };
     }
     Ok((data, None))
+}
+
+/// LZW data decoded as hayro decodes it (codes of 9 to 12 bits, most
+/// significant bit first, the width growing one code early unless
+/// `early_change` is false; 256 clears the table, 257 ends the data); `None`
+/// past `cap` bytes. Damaged data ends the output (what came before counts).
+/// A 12-bit code can stand for some 3,800 bytes, so a few KB can expand to
+/// hundreds of MB: the table is kept as prefix links, and the output capped.
+pub(crate) fn lzw_capped(data: &[u8], early_change: bool, cap: u64) -> Option<Vec<u8>> {
+    const CLEAR: usize = 256;
+    const END: usize = 257;
+    const FIRST: usize = 258;
+    const MAX: usize = 4096;
+    let mut prefix = vec![0u16; MAX];
+    let mut last = vec![0u8; MAX];
+    let mut first = vec![0u8; MAX];
+    let mut len = vec![0u16; MAX];
+    for b in 0..256 {
+        (last[b], first[b], len[b]) = (b as u8, b as u8, 1);
+    }
+    let width = |size: usize| match size + usize::from(early_change) {
+        2048.. => 12,
+        1024.. => 11,
+        512.. => 10,
+        _ => 9,
+    };
+    let mut size = FIRST;
+    let mut bits = width(size);
+    let mut prev: Option<usize> = None;
+    let mut out: Vec<u8> = Vec::new();
+    let mut pos = 0usize;
+    let total = data.len() * 8;
+    while pos + bits <= total {
+        let mut code = 0usize;
+        for bit in pos..pos + bits {
+            code = code << 1 | usize::from(data[bit / 8] >> (7 - bit % 8) & 1);
+        }
+        pos += bits;
+        if code == CLEAR {
+            size = FIRST;
+            prev = None;
+            bits = width(size);
+            continue;
+        }
+        if code == END || code > size {
+            break;
+        }
+        let entry = if code < size {
+            if let Some(p) = prev
+                && size < MAX
+            {
+                (prefix[size], last[size], first[size], len[size]) = (p as u16, first[code], first[p], len[p] + 1);
+                size += 1;
+            }
+            code
+        } else {
+            // The code being defined: the previous entry and its own first byte.
+            let Some(p) = prev else { break };
+            if size >= MAX {
+                break;
+            }
+            (prefix[size], last[size], first[size], len[size]) = (p as u16, first[p], first[p], len[p] + 1);
+            size += 1;
+            code
+        };
+        let n = usize::from(len[entry]);
+        if (out.len() + n) as u64 > cap {
+            return None;
+        }
+        let start = out.len();
+        out.resize(start + n, 0);
+        let mut c = entry;
+        for i in (start..start + n).rev() {
+            out[i] = last[c];
+            c = usize::from(prefix[c]);
+        }
+        bits = width(size);
+        prev = Some(code);
+    }
+    Some(out)
 }
 
 /// zlib (or raw deflate) data inflated; `None` past `cap` bytes. A damaged

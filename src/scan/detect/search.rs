@@ -1,148 +1,26 @@
-//! Finding every QR code on a page.
+//! The search strategy: where on a page to look, in which order, and how much
+//! work to spend.
 //!
-//! A paperseed sheet carries several QR codes on a grid, and a restore may start
-//! from a crisp scan or a poor phone photo. rxing reads a clean page in one pass
-//! but loses codes to noise, low contrast, uneven light, and to finder patterns
-//! of neighbouring codes being paired together. [`find_codes`] therefore works
-//! cheap-first and stops as soon as the caller's `expected` count is met:
-//!
-//! 1. the whole page as it is (a page over 4000 px first at half size);
-//! 2. the preprocessing ladder on the whole page (×0.5 downscale → median 3×3 →
-//!    contrast stretch → adaptive threshold → inverted, see [`super::prepare`];
-//!    `Thorough` adds Otsu, ×2 upscaling of small images, and the ladder again
-//!    on a smoothed page);
-//! 3. regions: the codes already read are blanked (painted white) and the page
-//!    searched again; windows are decoded, each with the ladder, around finder
-//!    patterns that belong to no decoded code, at the cells of the grid the
-//!    decoded codes predict (same rows and columns, gaps, one step beyond), and,
-//!    while codes are still missing (or at `Thorough`), across the whole page in
-//!    overlapping windows of 1.6 symbol sizes.
-//!
-//! With no `expected` count, the whole-page search ends (below `Thorough`) once
-//! codes were found and every finder pattern the detector saw belongs to one of
-//! them: a clean page costs one pass. Once the module size is known, passes run
-//! on images halved until modules are 4–8 px wide.
-//!
-//! Decoding uses rxing's detectors and decoder directly on a luma buffer (see
-//! [`super`] for why); every call into rxing is wrapped in `catch_unwind`, and a
-//! panic counts as "nothing found there".
+//! Exists apart from the decoder because the strategy (whole page, ladder,
+//! blanked page, windows around loose finder patterns, at predicted grid cells
+//! and across the page; the work budget) is what decides a page's cost and
+//! read rate, and is tuned without touching rxing. See [`super`] for the order
+//! of the passes.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use image::GrayImage;
-use rxing::common::{BitMatrix, DetectorRXingResult, HybridBinarizer};
-use rxing::qrcode::cpp_port::decoder::Decode;
-use rxing::qrcode::cpp_port::detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR};
-use rxing::{BinaryBitmap, DecodeHints, Luma8Source, Point};
 
-use super::charset::bytes_to_text;
-use super::margin::{self, EccUsage};
-use super::prepare;
+use super::decoder::{Decoded, decode_image};
+use super::ladder::{Ladder, Step};
+use super::{Allowance, DetectOptions, Effort, FoundCode, MIN_SIDE, SearchLimits, SearchStats, dist};
+use crate::scan::margin;
+use crate::scan::prepare;
 
-/// How hard [`find_codes`] tries before giving up on codes it has not found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub enum Effort {
-    /// Whole-page passes only: the page, then the ladder until the search settles.
-    Quick,
-    /// Adds regions: the blanked page, windows around unexplained finder
-    /// patterns and at predicted grid cells, and, only while an `expected`
-    /// count is not met, windows across the whole page.
-    #[default]
-    Normal,
-    /// Everything, whatever was found: the whole ladder (plus Otsu, smoothing,
-    /// ×2 upscaling of small images), the blanked page, and windows across the
-    /// whole page (also when nothing was found). Seconds on a large photo.
-    Thorough,
-}
-
-/// What [`find_codes`] should look for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct DetectOptions {
-    /// Stop as soon as this many distinct codes are found (e.g. the `n` of a
-    /// sheet whose first code was already read). `None`: no count known.
-    pub expected: Option<usize>,
-    /// How much work to spend on codes not found by the cheap passes.
-    pub effort: Effort,
-}
-
-/// One decoded QR code.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FoundCode {
-    /// The decoded text (bytes converted as ZXing does: UTF-8, Shift_JIS or ISO-8859-1).
-    pub text: String,
-    /// The symbol's data bytes as decoded (before any character-set
-    /// guessing): what binary payloads such as CompactSeedQR need.
-    pub bytes: Vec<u8>,
-    /// Corners of the symbol (without quiet zone) in page pixel coordinates:
-    /// top-left, top-right, bottom-right, bottom-left as the symbol reads
-    /// (estimated from the finder patterns).
-    pub corners: [(f32, f32); 4],
-    /// How much of its error correction the read needed (the worst
-    /// Reed–Solomon block's corrected codewords over what it can correct, see
-    /// [`super::margin`]), for the first read of this code the search made;
-    /// `None` only if the symbol could not be measured (not QR Model 2).
-    pub ecc: Option<EccUsage>,
-}
-
-impl FoundCode {
-    fn center(&self) -> (f32, f32) {
-        let x = self.corners.iter().map(|c| c.0).sum::<f32>() / 4.0;
-        let y = self.corners.iter().map(|c| c.1).sum::<f32>() / 4.0;
-        (x, y)
-    }
-
-    /// Mean side length in pixels.
-    fn side(&self) -> f32 {
-        let c = &self.corners;
-        (0..4).map(|i| dist(c[i], c[(i + 1) % 4])).sum::<f32>() / 4.0
-    }
-}
-
-fn dist(a: (f32, f32), b: (f32, f32)) -> f32 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
-}
-
-/// Most decoder attempts [`find_codes`] makes on one page: every decoder pass
-/// over an image or window counts one, and so does every candidate symbol
-/// (a set of three finder patterns) sampled and decoded. A clean sheet costs a
-/// few dozen, a thorough search of a poor photo a few thousand; a page covered
-/// in hundreds of small codes (or noise that looks like finder patterns) stops
-/// here instead of running for minutes. Counted rather than timed, so the
-/// result does not depend on the machine.
-pub const MAX_ATTEMPTS: usize = 20_000;
-
-/// Most candidate symbols sampled in one decoder pass.
-const MAX_CANDIDATES_PER_PASS: usize = 1_500;
-
-/// What a [`find_codes_counted`] search did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SearchStats {
-    /// Decoder attempts made (passes plus candidate symbols tried).
-    pub attempts: usize,
-    /// Whether the search stopped because [`MAX_ATTEMPTS`] was reached.
-    pub exhausted: bool,
-}
-
-/// Find every distinct QR code text on `page` (deduplicated by text, in the
-/// order found). Accepts any QR code, not only paperseed's. Never panics on
-/// image content; the work is bounded by [`MAX_ATTEMPTS`].
-pub fn find_codes(page: &GrayImage, opts: &DetectOptions) -> Vec<FoundCode> {
-    find_codes_counted(page, opts).0
-}
-
-/// [`find_codes`], also reporting the work done.
-pub fn find_codes_counted(page: &GrayImage, opts: &DetectOptions) -> (Vec<FoundCode>, SearchStats) {
-    find_codes_bounded(page, opts, MAX_ATTEMPTS)
-}
-
-/// [`find_codes_counted`] with at most `max_attempts` decoder attempts.
-pub fn find_codes_bounded(
-    page: &GrayImage,
-    opts: &DetectOptions,
-    max_attempts: usize,
-) -> (Vec<FoundCode>, SearchStats) {
+/// Run the search on `page` within `limits`.
+pub(super) fn search(page: &GrayImage, opts: &DetectOptions, limits: &SearchLimits) -> (Vec<FoundCode>, SearchStats) {
     let mut search = Search {
         page,
         opts: *opts,
@@ -151,22 +29,10 @@ pub fn find_codes_bounded(
         loose: Vec::new(),
         modules: Vec::new(),
         passes: 0,
-        attempts_left: max_attempts,
+        allowance: Allowance::new(limits),
     };
     search.run();
-    let stats = SearchStats { attempts: max_attempts - search.attempts_left, exhausted: search.attempts_left == 0 };
-    (search.found, stats)
-}
-
-/// Decoded symbol in the coordinates of the image it was decoded from.
-struct Hit {
-    text: String,
-    bytes: Vec<u8>,
-    corners: [(f32, f32); 4],
-    module: f32,
-    /// The sampled module matrix the text was decoded from (measured by
-    /// [`margin::measure`] only if the code is new to the search).
-    bits: BitMatrix,
+    (search.found, search.allowance.stats())
 }
 
 /// Where a decoded image sits on the page: image point `(u, v)` is page point
@@ -190,66 +56,36 @@ impl ImageToPage {
     }
 }
 
-/// Steps of the preprocessing ladder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Original,
-    Median,
-    Stretch,
-    Adaptive,
-    Half,
-    Invert,
-    Otsu,
-    Upscale,
+/// The codes found so far, to recognise candidate symbols that lie inside
+/// one (their three finder patterns do): decoding them again would only read
+/// a known text, and on a page of hundreds of codes that is most of the work.
+struct KnownCodes<'a> {
+    /// Each code's bounding box (x0, y0, x1, y1) in page pixels, with the code.
+    boxes: Vec<([f32; 4], &'a FoundCode)>,
+    frame: ImageToPage,
 }
 
-/// The ladder's images for one region, built lazily: each step works on the
-/// previous denoised/stretched image, so noise is removed before thresholding.
-struct Ladder<'a> {
-    base: &'a GrayImage,
-    half: Option<GrayImage>,
-    median: Option<GrayImage>,
-    stretched: Option<GrayImage>,
-    /// Module size in pixels when known (sets the adaptive threshold radius).
-    module: Option<f32>,
-}
-
-impl<'a> Ladder<'a> {
-    fn new(base: &'a GrayImage, module: Option<f32>) -> Self {
-        Ladder { base, half: None, median: None, stretched: None, module }
+impl<'a> KnownCodes<'a> {
+    fn new(found: &'a [FoundCode], frame: ImageToPage) -> Self {
+        let boxes = found
+            .iter()
+            .map(|c| {
+                let xs = c.corners.map(|p| p.0);
+                let ys = c.corners.map(|p| p.1);
+                let min = |v: [f32; 4]| v.into_iter().fold(f32::INFINITY, f32::min);
+                let max = |v: [f32; 4]| v.into_iter().fold(f32::NEG_INFINITY, f32::max);
+                ([min(xs), min(ys), max(xs), max(ys)], c)
+            })
+            .collect();
+        KnownCodes { boxes, frame }
     }
 
-    fn median(&mut self) -> &GrayImage {
-        self.median.get_or_insert_with(|| prepare::median3(self.base))
-    }
-
-    fn stretched(&mut self) -> &GrayImage {
-        if self.stretched.is_none() {
-            let s = prepare::contrast_stretch(self.median());
-            self.stretched = Some(s);
-        }
-        self.stretched.as_ref().expect("set above")
-    }
-
-    /// The image for `step` and its scale relative to `base`.
-    fn image(&mut self, step: Step) -> (GrayImage, f32) {
-        match step {
-            Step::Original => (self.base.clone(), 1.0),
-            Step::Median => (self.median().clone(), 1.0),
-            Step::Stretch => (self.stretched().clone(), 1.0),
-            Step::Adaptive => {
-                let (w, h) = self.base.dimensions();
-                let radius = match self.module {
-                    Some(m) => (m * 8.0).round().max(7.0) as u32,
-                    None => (w.min(h) / 40).clamp(7, 80),
-                };
-                (prepare::adaptive_threshold(self.stretched(), radius, 6), 1.0)
-            }
-            Step::Half => (self.half.get_or_insert_with(|| prepare::downscale_half(self.base)).clone(), 0.5),
-            Step::Invert => (prepare::invert(self.base), 1.0),
-            Step::Otsu => (prepare::otsu_threshold(self.median()), 1.0),
-            Step::Upscale => (prepare::upscale2(self.base), 2.0),
-        }
+    /// Whether image point `p` lies inside a code found so far.
+    fn contains(&self, p: (f32, f32)) -> bool {
+        let (x, y) = self.frame.to_page(p);
+        self.boxes
+            .iter()
+            .any(|(b, c)| x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] && inside_quad(&c.corners, (x, y), 0.0))
     }
 }
 
@@ -264,19 +100,16 @@ struct Search<'a> {
     /// Module size (page pixels) of each found code, parallel to `found`.
     modules: Vec<f32>,
     passes: usize,
-    /// Decoder attempts still allowed.
-    attempts_left: usize,
+    /// What the search may still spend.
+    allowance: Allowance,
 }
-
-/// Smallest image side worth handing to the decoder (a version-1 symbol).
-const MIN_SIDE: u32 = 21;
 
 /// Pages with a longer side than this are first searched at half size.
 const HALF_FIRST_SIDE: u32 = 4000;
 
 impl Search<'_> {
     fn done(&self) -> bool {
-        self.attempts_left == 0 || self.opts.expected.is_some_and(|n| self.found.len() >= n)
+        self.allowance.spent() || self.opts.expected.is_some_and(|n| self.found.len() >= n)
     }
 
     /// With no count expected (and below `Thorough`), the whole-page search ends
@@ -326,12 +159,24 @@ impl Search<'_> {
         added
     }
 
+    /// The ladder's image for `step`; making it (anything but the image as it
+    /// is) is charged to the allowance by its area, as a pass is.
+    fn rung(&mut self, ladder: &mut Ladder<'_>, step: Step) -> (GrayImage, f32) {
+        let (img, scale) = ladder.image(step);
+        if step != Step::Original {
+            self.allowance.charge_pixels(pixels(&img));
+        }
+        (img, scale)
+    }
+
     /// Decode `img` (placed on the page by `frame`) and record what it holds.
+    /// Candidate symbols inside codes already found are not decoded again.
     fn pass(&mut self, img: &GrayImage, frame: ImageToPage) -> usize {
-        if self.attempts_left == 0 {
+        if self.allowance.spent() {
             return 0;
         }
-        let decoded = decode_image(img, &mut self.attempts_left);
+        let known = KnownCodes::new(&self.found, frame);
+        let decoded = decode_image(img, &mut self.allowance, &|p| known.contains(p));
         self.add(decoded, frame)
     }
 
@@ -352,7 +197,7 @@ impl Search<'_> {
             first.push(Step::Half);
         }
         for step in first.iter().copied().chain([Step::Original]) {
-            let (img, scale) = ladder.image(step);
+            let (img, scale) = self.rung(&mut ladder, step);
             let added = self.pass(&img, ImageToPage::PAGE.scaled(scale));
             if self.done() {
                 return;
@@ -385,7 +230,7 @@ impl Search<'_> {
                 }
             }
             for step in steps {
-                let (img, scale) = ladder.image(step);
+                let (img, scale) = self.rung(&mut ladder, step);
                 let added = self.pass(&img, ImageToPage::PAGE.scaled(base_scale * scale));
                 if self.done() || self.settled(added) {
                     settled = true;
@@ -398,9 +243,10 @@ impl Search<'_> {
         // sensor noise).
         if !settled && effort == Effort::Thorough {
             let smoothed = prepare::smooth(&base, 1.0);
+            self.allowance.charge_pixels(pixels(&smoothed));
             let mut ladder = Ladder::new(&smoothed, self.found_module().map(|m| m * base_scale));
             for step in [Step::Original, Step::Half, Step::Stretch, Step::Otsu, Step::Adaptive] {
-                let (img, scale) = ladder.image(step);
+                let (img, scale) = self.rung(&mut ladder, step);
                 self.pass(&img, ImageToPage::PAGE.scaled(base_scale * scale));
                 if self.done() {
                     return;
@@ -489,7 +335,7 @@ impl Search<'_> {
                     &[Step::Adaptive]
                 };
                 for &step in steps {
-                    let (img, scale) = ladder.image(step);
+                    let (img, scale) = self.rung(&mut ladder, step);
                     added += self.pass(&img, ImageToPage::PAGE.scaled(base_scale * scale));
                     if self.done() || added > 0 {
                         break;
@@ -615,12 +461,16 @@ impl Search<'_> {
             }
         }
         for step in steps {
-            let (img, scale) = ladder.image(step);
+            let (img, scale) = self.rung(&mut ladder, step);
             if self.pass(&img, frame.scaled(scale)) > 0 || self.done() {
                 return;
             }
         }
     }
+}
+
+fn pixels(img: &GrayImage) -> u64 {
+    u64::from(img.width()) * u64::from(img.height())
 }
 
 /// `img` halved while its modules (`module` pixels wide) stay at least 4
@@ -661,7 +511,7 @@ fn inside_quad(q: &[(f32, f32); 4], p: (f32, f32), margin: f32) -> bool {
 /// Grid line positions along one axis from the code centres on it: clusters
 /// of centres (within half a symbol), plus one step beyond the first and last
 /// line when it stays on the page.
-fn grid_lines(mut values: Vec<f32>, side: f32, extent: f32) -> Vec<f32> {
+pub(super) fn grid_lines(mut values: Vec<f32>, side: f32, extent: f32) -> Vec<f32> {
     values.sort_by(f32::total_cmp);
     let mut lines: Vec<(f32, usize)> = Vec::new();
     for v in values {
@@ -699,117 +549,3 @@ fn grid_lines(mut values: Vec<f32>, side: f32, extent: f32) -> Vec<f32> {
     }
     out
 }
-
-/// What one decoder run saw in an image (image coordinates).
-struct Decoded {
-    hits: Vec<Hit>,
-    /// Finder patterns not used by a decoded symbol: centre and module size.
-    loose: Vec<((f32, f32), f32)>,
-}
-
-/// Run the catch_unwind-guarded decoders on one grayscale image: every
-/// finder-pattern set of rxing's C++ port (all codes), then the ZXing Java
-/// detector (one code, occasionally one the other misses). The pass and every
-/// candidate symbol cost one of `attempts_left`.
-fn decode_image(img: &GrayImage, attempts_left: &mut usize) -> Decoded {
-    let mut out = Decoded { hits: Vec::new(), loose: Vec::new() };
-    *attempts_left = attempts_left.saturating_sub(1);
-    let (w, h) = img.dimensions();
-    if w < MIN_SIDE || h < MIN_SIDE {
-        return out;
-    }
-    let Ok(source) = Luma8Source::new_with_slice(img.as_raw(), w, h) else {
-        return out;
-    };
-    let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    let Ok(bits) = catch_unwind(AssertUnwindSafe(|| bitmap.get_black_matrix())) else {
-        return out;
-    };
-
-    let (patterns, sets) = catch_unwind(AssertUnwindSafe(|| {
-        let mut patterns = FindFinderPatterns(bits, true, 0);
-        let sets = GenerateFinderPatternSets(&mut patterns);
-        (patterns, sets)
-    }))
-    .unwrap_or_default();
-    let mut used = Vec::new();
-    for (tried, set) in sets.into_iter().enumerate() {
-        if *attempts_left == 0 || tried >= MAX_CANDIDATES_PER_PASS {
-            break;
-        }
-        if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
-            continue;
-        }
-        *attempts_left -= 1;
-        let decoded = catch_unwind(AssertUnwindSafe(|| {
-            let detected = SampleQR(bits, &set).ok()?;
-            let (text, bytes) = decode_bits(detected.getBits())?;
-            let (corners, module) =
-                corners_from_finders(point(set.tl.p), point(set.tr.p), point(set.bl.p), detected.getBits().width());
-            Some(Hit { text, bytes, corners, module, bits: detected.getBits().clone() })
-        }));
-        if let Ok(Some(hit)) = decoded {
-            used.extend([set.bl, set.tl, set.tr]);
-            push_unique(&mut out.hits, hit);
-        }
-    }
-    out.loose = patterns.iter().filter(|p| !used.contains(p)).map(|p| (point(p.p), p.size as f32 / 7.0)).collect();
-
-    if *attempts_left == 0 {
-        return out;
-    }
-    *attempts_left -= 1;
-    let decoded = catch_unwind(AssertUnwindSafe(|| {
-        let hints = DecodeHints { TryHarder: Some(true), ..DecodeHints::default() };
-        let detected = rxing::qrcode::detector::Detector::new(bits).detect_with_hints(&hints).ok()?;
-        let (text, bytes) = decode_bits(detected.getBits())?;
-        // Result points: bottom-left, top-left, top-right finder centres.
-        let p = detected.getPoints();
-        if p.len() < 3 {
-            return None;
-        }
-        let (corners, module) = corners_from_finders(point(p[1]), point(p[2]), point(p[0]), detected.getBits().width());
-        Some(Hit { text, bytes, corners, module, bits: detected.getBits().clone() })
-    }));
-    if let Ok(Some(hit)) = decoded {
-        push_unique(&mut out.hits, hit);
-    }
-    out
-}
-
-fn push_unique(hits: &mut Vec<Hit>, hit: Hit) {
-    if !hits.iter().any(|h| h.text == hit.text) {
-        hits.push(hit);
-    }
-}
-
-fn point(p: Point) -> (f32, f32) {
-    (p.x, p.y)
-}
-
-/// Decode a sampled module grid; `None` unless the error correction succeeded.
-fn decode_bits(bits: &BitMatrix) -> Option<(String, Vec<u8>)> {
-    let result = Decode(bits).ok()?;
-    if !result.isValid() {
-        return None;
-    }
-    let bytes = result.content().bytes().to_vec();
-    Some((bytes_to_text(&bytes), bytes))
-}
-
-/// Symbol corners (TL, TR, BR, BL) and module size from the three
-/// finder-pattern centres of a `dim`-module symbol (finder centres sit 3.5
-/// modules in from the edges).
-fn corners_from_finders(tl: (f32, f32), tr: (f32, f32), bl: (f32, f32), dim: u32) -> ([(f32, f32); 4], f32) {
-    let span = (dim as f32 - 7.0).max(1.0);
-    let u = ((tr.0 - tl.0) / span, (tr.1 - tl.1) / span);
-    let v = ((bl.0 - tl.0) / span, (bl.1 - tl.1) / span);
-    let at = |a: f32, b: f32| (tl.0 + a * u.0 + b * v.0, tl.1 + a * u.1 + b * v.1);
-    let (lo, hi) = (-3.5, span + 3.5);
-    let module = (dist((0.0, 0.0), u) + dist((0.0, 0.0), v)) / 2.0;
-    ([at(lo, lo), at(hi, lo), at(hi, hi), at(lo, hi)], module)
-}
-
-#[cfg(test)]
-#[path = "detect_tests.rs"]
-mod tests;

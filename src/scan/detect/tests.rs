@@ -1,6 +1,8 @@
 //! Tests of [`super::find_codes`] on generated sheets and their degradations.
 
+use super::search::grid_lines;
 use super::*;
+use crate::scan::prepare;
 use image::{GrayImage, Luma};
 use qrcode::{EcLevel, QrCode};
 
