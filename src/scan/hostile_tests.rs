@@ -504,3 +504,93 @@ fn pdf_type3_glyphs_drawing_forms_count_as_draws() {
     let p = write(dir.path(), "fewer.pdf", &type3_pdf(&text, 1, "", true));
     assert_eq!(load(&p, &Limits::default()).unwrap().len(), 1);
 }
+
+/// A PDF whose page object lives in an object stream (compressed with Flate
+/// twice, `padding` spaces after the object), found through a
+/// cross-reference stream, as PDF 1.5 writers make them.
+fn pdf_with_object_stream(padding: usize) -> Vec<u8> {
+    let page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>";
+    let mut objstm = b"3 0 ".to_vec();
+    let first = objstm.len();
+    objstm.extend_from_slice(page);
+    objstm.resize(objstm.len() + padding, b' ');
+    let packed = zlib(&zlib(&objstm));
+    let mut out = b"%PDF-1.5\n".to_vec();
+    let mut offsets = [0usize; 7];
+    let mut put = |out: &mut Vec<u8>, n: usize, body: &[u8]| {
+        offsets[n] = out.len();
+        out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    };
+    put(&mut out, 1, b"<< /Type /Catalog /Pages 2 0 R >>");
+    put(&mut out, 2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    put(&mut out, 4, &stream("", b"0 0 0 rg 10 10 50 50 re f"));
+    put(
+        &mut out,
+        5,
+        &stream(&format!("/Type /ObjStm /N 1 /First {first} /Filter [/FlateDecode /FlateDecode]"), &packed),
+    );
+    let xref_at = out.len();
+    // Entries: type (1 byte), offset or object stream (4), generation or index (2).
+    let mut rows = Vec::new();
+    let mut row = |t: u8, a: u32, b: u16| {
+        rows.push(t);
+        rows.extend_from_slice(&a.to_be_bytes());
+        rows.extend_from_slice(&b.to_be_bytes());
+    };
+    row(0, 0, 65535);
+    row(1, offsets[1] as u32, 0);
+    row(1, offsets[2] as u32, 0);
+    row(2, 5, 0);
+    row(1, offsets[4] as u32, 0);
+    row(1, offsets[5] as u32, 0);
+    row(1, xref_at as u32, 0);
+    out.extend_from_slice(b"6 0 obj\n");
+    out.extend_from_slice(&stream("/Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R", &rows));
+    out.extend_from_slice(format!("\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    out
+}
+
+#[test]
+fn pdf_object_stream_bomb_is_refused_before_the_reader_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A genuine object stream: the page inside it renders, with its square.
+    let ok = write(dir.path(), "objstm.pdf", &pdf_with_object_stream(100));
+    let pages = load(&ok, &Limits::default()).unwrap();
+    assert_eq!(pages.len(), 1);
+    assert!(pages[0].image.pixels().any(|p| p.0[0] < 64), "the page drawn from the object stream has ink");
+    // 16 MiB of padding inflates past a 4 MiB cap: refused, not decoded by
+    // the reader (a few KB of file).
+    let bomb = pdf_with_object_stream(16 << 20);
+    assert!(bomb.len() < 40_000, "{}", bomb.len());
+    let p = write(dir.path(), "objstm-bomb.pdf", &bomb);
+    let limits = Limits { max_pdf_stream_bytes: 4 << 20, ..Limits::default() };
+    let msg = too_large(&load(&p, &limits).unwrap_err());
+    assert!(msg.contains("objstm-bomb.pdf") && msg.contains("more than 4 MiB"), "{msg}");
+    // Under the default cap it opens.
+    assert_eq!(load(&p, &Limits::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn pdf_object_streams_are_capped_together() {
+    // Five containers of 3 MiB each: each under a 4 MiB cap, together over
+    // four times it.
+    let mut data = b"%PDF-1.5\n".to_vec();
+    for n in 1..=6 {
+        let packed = zlib(&vec![b' '; 3 << 20]);
+        data.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        data.extend_from_slice(&stream("/Type /ObjStm /N 0 /First 0 /Filter /FlateDecode", &packed));
+        data.extend_from_slice(b"\nendobj\n");
+    }
+    let err = super::pdfguard::check_containers(&data, 4 << 20).unwrap_err();
+    assert!(err.0.contains("together") && err.0.contains("16 MiB"), "{}", err.0);
+    assert!(super::pdfguard::check_containers(&data, 8 << 20).is_ok());
+    // An indirect filter cannot be checked: refused.
+    let indirect = stream("/Type /XRef /Size 1 /W [1 1 1] /Filter 9 0 R", b"x");
+    assert!(super::pdfguard::check_containers(&indirect, 4 << 20).is_err());
+    // `/XRefStm` (a trailer key) is not a container; a stream without filters is fine.
+    assert!(super::pdfguard::check_containers(b"<< /XRefStm 5 >>", 4 << 20).is_ok());
+    let plain = stream("/Type /ObjStm /N 0 /First 0", &vec![b' '; 1000]);
+    assert!(super::pdfguard::check_containers(&plain, 4 << 20).is_ok());
+}

@@ -667,6 +667,10 @@ fn load_pdf(path: &Path, data: Vec<u8>, limits: &Limits, budget: &mut Budget) ->
     use hayro::{PixmapSettings, RenderCache, RenderSettings};
 
     let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: "PDF".to_owned(), detail };
+    // Object and cross-reference streams are decoded by the reader itself as
+    // it opens the file: checked first.
+    super::pdfguard::check_containers(&data, limits.max_pdf_stream_bytes)
+        .map_err(|refusal| ScanError::TooLarge { path: path.to_owned(), what: refusal.0 })?;
     let pdf = catch_unwind(AssertUnwindSafe(|| Pdf::new(data)))
         .map_err(|_| corrupt("the PDF reader crashed on it".to_owned()))?
         .map_err(|e| match e {

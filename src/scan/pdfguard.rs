@@ -25,6 +25,10 @@
 //! - the decoding work (glyph procedures at every run) is charged to the run's
 //!   [`Budget`].
 //!
+//! Before any of that, and before hayro opens the file, the object streams
+//! and cross-reference streams it would decode itself are found in the raw
+//! bytes and decoded with capped output ([`check_containers`]).
+//!
 //! Patterns painted many times are not counted as draws (their streams are
 //! still size-checked).
 
@@ -826,4 +830,120 @@ pub(crate) fn jpx_size(data: &[u8]) -> Option<(u64, u64, u16)> {
     let (x, y, xo, yo) = (be32(4), be32(8), be32(12), be32(16));
     let c = u16::from_be_bytes([siz[36], siz[37]]);
     Some((x.saturating_sub(xo), y.saturating_sub(yo), c))
+}
+
+// ---------------------------------------------------------------------------
+// Containers hayro decodes before any page is checked
+// ---------------------------------------------------------------------------
+
+/// Object streams (`/Type /ObjStm`, compressed containers of PDF objects) and
+/// cross-reference streams (`/Type /XRef`) are decoded by hayro itself, whole
+/// and uncapped, when it opens the file or looks up an object stored inside
+/// one: before [`check_page`] can see them. So they are found in the raw
+/// bytes (by their type name) and decoded here first, each output capped at
+/// `cap` bytes and all of them together at [`CONTAINERS_PER_STREAM_CAP`]
+/// times that; past either the file is refused. A container whose filters
+/// are not written out directly (an indirect `/Filter`, which no PDF writer
+/// produces) is refused too, since its size cannot be checked.
+pub(crate) fn check_containers(data: &[u8], cap: u64) -> Result<(), Refusal> {
+    let mut total = 0u64;
+    for name in [&b"/ObjStm"[..], &b"/XRef"[..]] {
+        let mut from = 0;
+        while let Some(at) = find(&data[from..], name).map(|i| from + i) {
+            from = at + name.len();
+            // A whole name (`/XRefStm` is a trailer key, not a type).
+            if data.get(from).is_some_and(|&b| !is_delimiter(b)) {
+                continue;
+            }
+            let Some(body) = container_stream(data, at) else { continue };
+            let filters = raw_filters(&data[body.dict.clone()]).ok_or_else(|| {
+                Refusal("an object or cross-reference stream has filters that are not written out".to_owned())
+            })?;
+            let (decoded, _) = decode_filters(&data[body.data.clone()], &filters, cap)?;
+            total = total.saturating_add(decoded.len() as u64);
+            if total > cap.saturating_mul(CONTAINERS_PER_STREAM_CAP) {
+                return Err(Refusal(format!(
+                    "its object and cross-reference streams decompress to more than {} MiB together (a compression bomb?)",
+                    cap.saturating_mul(CONTAINERS_PER_STREAM_CAP) / (1024 * 1024)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// All object and cross-reference streams of a file together may decode to
+/// this many times the one-stream cap.
+pub(crate) const CONTAINERS_PER_STREAM_CAP: u64 = 4;
+
+/// Byte ranges of a stream's dictionary and data.
+struct RawStream {
+    dict: std::ops::Range<usize>,
+    data: std::ops::Range<usize>,
+}
+
+/// The stream whose dictionary holds the name at `at`: the dictionary runs
+/// from the `obj` keyword before `at` to the `stream` keyword after it, the
+/// data from the end of that line to `endstream`. `None` when the name is not
+/// in a stream dictionary.
+fn container_stream(data: &[u8], at: usize) -> Option<RawStream> {
+    let start = rfind(&data[..at], b"obj").map_or(0, |i| i + 3);
+    let end_obj = find(&data[at..], b"endobj").map_or(data.len(), |i| at + i);
+    let kw = find(&data[at..end_obj], b"stream").map(|i| at + i)?;
+    let mut begin = kw + b"stream".len();
+    if data.get(begin) == Some(&b'\r') {
+        begin += 1;
+    }
+    if data.get(begin) == Some(&b'\n') {
+        begin += 1;
+    }
+    let end = find(&data[begin..], b"endstream").map_or(data.len(), |i| begin + i);
+    Some(RawStream { dict: start..kw, data: begin..end })
+}
+
+/// The filters named after `/Filter` (or `/F`) in raw dictionary bytes, in
+/// order, with their EarlyChange left at its default; an empty list without
+/// filters; `None` when the value is not a name or an array of names.
+fn raw_filters(dict: &[u8]) -> Option<Vec<(Filter, bool)>> {
+    let Some(at) = find_key(dict, b"/Filter").or_else(|| find_key(dict, b"/F")) else {
+        return Some(Vec::new());
+    };
+    let rest = &dict[at..];
+    let rest = &rest[rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len())..];
+    let names: &[u8] = match rest.first() {
+        Some(b'/') => &rest[..rest[1..].iter().position(|&b| is_delimiter(b)).map_or(rest.len(), |i| i + 1)],
+        Some(b'[') => &rest[1..rest.iter().position(|&b| b == b']')?],
+        _ => return None,
+    };
+    let mut out = Vec::new();
+    for name in names.split(|&b| b == b'/' || b.is_ascii_whitespace()).filter(|n| !n.is_empty()) {
+        out.push((filter_named(name)?, true));
+    }
+    Some(out)
+}
+
+/// Where the value of the dictionary key `key` starts (a whole name).
+fn find_key(dict: &[u8], key: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = find(&dict[from..], key).map(|i| from + i) {
+        let after = i + key.len();
+        if dict.get(after).is_none_or(|&b| is_delimiter(b)) {
+            return Some(after);
+        }
+        from = after;
+    }
+    None
+}
+
+/// PDF whitespace and delimiters: what ends a name.
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0 || b"()<>[]{}/%".contains(&b)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
 }
