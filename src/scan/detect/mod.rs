@@ -33,10 +33,10 @@
 //! [`super`] for why); every call into rxing is wrapped in `catch_unwind`, and a
 //! panic counts as "nothing found there".
 //!
-//! The module is split by job: [`search`] decides where to look and how much
+//! The module is split by job: `search` decides where to look and how much
 //! work to spend (the whole page, the ladder, blanked pages, windows, the
-//! work budget); [`ladder`] builds the preprocessed images one region is
-//! tried with; [`decoder`] is the adapter to rxing (one decoder pass over one
+//! work budget); `ladder` builds the preprocessed images one region is
+//! tried with; `decoder` is the adapter to rxing (one decoder pass over one
 //! image, and rxing's results turned into ours). This file holds the public
 //! types and entry points.
 
