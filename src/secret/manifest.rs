@@ -227,6 +227,7 @@ impl SecretError {
             }
             SecretError::CodeNotQuoted(_) => "write every code in quotes, e.g. \"0123 4567\"".into(),
             SecretError::ExportNotOtp(_) => "write type = \"totp\"".into(),
+            SecretError::Mnemonic(e) => e.hint()?.to_string(),
             SecretError::ExportWith(_) => {
                 "an export holds several accounts with their own settings: keep only type, label and uri".into()
             }

@@ -23,9 +23,7 @@ pub fn normalize(words: &str) -> Result<String, MnemonicError> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MnemonicError {
     /// A typo: the word's 1-based position.
-    #[error(
-        "word {position} is not in the BIP39 English word list (check its spelling; the first four letters of a BIP39 word are enough to tell it apart)"
-    )]
+    #[error("word {position} is not in the BIP39 English word list")]
     UnknownWord { position: usize },
     #[error("{0} words: a BIP39 phrase has 12, 15, 18, 21 or 24 words")]
     WordCount(usize),
@@ -33,6 +31,19 @@ pub enum MnemonicError {
     Checksum,
     #[error("not a valid BIP39 phrase: {0}")]
     Invalid(String),
+}
+
+impl MnemonicError {
+    /// What to do about it, apart from the message.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            MnemonicError::UnknownWord { .. } => {
+                Some("check its spelling: the first four letters of a BIP39 word are enough to tell it apart")
+            }
+            MnemonicError::Checksum => Some("compare every word, in order, with the original"),
+            _ => None,
+        }
+    }
 }
 
 impl From<MnemonicError> for String {
@@ -62,6 +73,7 @@ mod tests {
         // Neither the typo nor the word it may stand for is printed.
         let e = e.to_string();
         assert!(e.starts_with("word 6 is not in the BIP39"), "{e}");
+        assert!(MnemonicError::UnknownWord { position: 6 }.hint().unwrap().contains("spelling"));
         assert!(!e.contains("sausag"), "{e}");
     }
 
