@@ -85,15 +85,11 @@ pub fn wordlist() -> &'static [&'static str] {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Slip39Error {
     // ---- reading a mnemonic ----
-    #[error(
-        "word {position} is not a SLIP-39 word (hint: each word can be typed in full or by its first 4 or more letters)"
-    )]
+    #[error("word {position} is not a SLIP-39 word")]
     UnknownWord { position: usize },
-    #[error("the share has {words} words but a SLIP-39 share has at least {MIN_WORDS} (hint: a word may be missing)")]
+    #[error("the share has {words} words but a SLIP-39 share has at least {MIN_WORDS}")]
     TooFewWords { words: usize },
-    #[error(
-        "no SLIP-39 share has {words} words (valid lengths include 20 for 128-bit and 33 for 256-bit secrets; hint: a word may be missing or repeated)"
-    )]
+    #[error("no SLIP-39 share has {words} words (valid lengths include 20 for 128-bit and 33 for 256-bit secrets)")]
     InvalidWordCount { words: usize },
     #[error("the checksum does not match: {}", describe_suspect(*suspect))]
     Checksum {
@@ -111,25 +107,17 @@ pub enum Slip39Error {
     // ---- combining shares ----
     #[error("no shares were given")]
     NoShares,
-    #[error(
-        "share {share} is from a different backup than share 1: its identifier differs (hint: all shares of one backup begin with the same two words)"
-    )]
+    #[error("share {share} is from a different backup than share 1: its identifier differs")]
     IdentifierMismatch { share: usize },
-    #[error(
-        "share {share} is from a different backup than share 1: its extendable-backup flag differs (hint: all shares of one backup begin with the same two words)"
-    )]
+    #[error("share {share} is from a different backup than share 1: its extendable-backup flag differs")]
     ExtendableMismatch { share: usize },
-    #[error(
-        "share {share} has iteration exponent {other} but share 1 has {first}: they are from different backups (hint: all shares of one backup begin with the same two words)"
-    )]
+    #[error("share {share} has iteration exponent {other} but share 1 has {first}: they are from different backups")]
     IterationExponentMismatch { share: usize, first: u8, other: u8 },
     #[error("share {share} has group threshold {other} but share 1 has {first}: they are from different backups")]
     GroupThresholdMismatch { share: usize, first: u8, other: u8 },
     #[error("share {share} has group count {other} but share 1 has {first}: they are from different backups")]
     GroupCountMismatch { share: usize, first: u8, other: u8 },
-    #[error(
-        "share {share} holds {other} bytes but share 1 holds {first}: they are from different backups (hint: shares of one backup have the same number of words)"
-    )]
+    #[error("share {share} holds {other} bytes but share 1 holds {first}: they are from different backups")]
     LengthMismatch { share: usize, first: usize, other: usize },
     #[error("share {share} is in group {group} but the backup has only {count} groups")]
     GroupIndexOutOfRange { share: usize, group: u8, count: u8 },
@@ -151,7 +139,7 @@ pub enum Slip39Error {
         groups: Vec<(u8, usize, u8)>,
     },
     #[error(
-        "the shares do not fit together{}: the digest check failed (hint: they may come from different backups that share an identifier, or one was altered)",
+        "the shares do not fit together{}: the digest check failed",
         group.map(|g| format!(" in group {g}")).unwrap_or_default()
     )]
     DigestMismatch {
@@ -168,14 +156,32 @@ pub enum Slip39Error {
     InvalidThreshold { threshold: u8, count: u8 },
     #[error("{count} shares requested; SLIP-39 allows at most {MAX_SHARE_COUNT}")]
     TooManyShares { count: u8 },
-    #[error(
-        "1-of-{count} sharing is not allowed by SLIP-39: all its shares would hold the same value (hint: make a single 1-of-1 share and copy it)"
-    )]
+    #[error("1-of-{count} sharing is not allowed by SLIP-39: all its shares would hold the same value")]
     OneOfMany { count: u8 },
     #[error("iteration exponent {exponent} is out of range (0 to {MAX_ITERATION_EXPONENT})")]
     IterationExponent { exponent: u8 },
     #[error("the passphrase must be printable ASCII (space to '~'), as SLIP-39 requires")]
     InvalidPassphrase,
+}
+
+impl Slip39Error {
+    /// What to do about it, apart from the message.
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            Slip39Error::UnknownWord { .. } => "each word can be typed in full or by its first 4 or more letters",
+            Slip39Error::TooFewWords { .. } => "a word may be missing",
+            Slip39Error::InvalidWordCount { .. } => "a word may be missing or repeated",
+            Slip39Error::IdentifierMismatch { .. }
+            | Slip39Error::ExtendableMismatch { .. }
+            | Slip39Error::IterationExponentMismatch { .. } => "all shares of one backup begin with the same two words",
+            Slip39Error::LengthMismatch { .. } => "shares of one backup have the same number of words",
+            Slip39Error::DigestMismatch { .. } => {
+                "they may come from different backups that share an identifier, or one was altered"
+            }
+            Slip39Error::OneOfMany { .. } => "make a single 1-of-1 share and copy it",
+            _ => return None,
+        })
+    }
 }
 
 fn describe_suspect(suspect: Option<usize>) -> String {
@@ -1037,6 +1043,9 @@ mod tests {
         words[4] = "xyzzy";
         let err = Share::from_mnemonic(&words.join(" ")).unwrap_err();
         assert_eq!(err, Slip39Error::UnknownWord { position: 5 });
+        // The advice is apart from the message.
+        assert_eq!(err.to_string(), "word 5 is not a SLIP-39 word");
+        assert!(err.hint().is_some_and(|h| h.contains("first 4 or more letters")));
         let message = err.to_string();
         assert!(message.contains("word 5") && !message.contains("xyzzy"), "{message}");
         words[4] = "ac";

@@ -108,6 +108,8 @@ pub struct TypedError {
     /// 1-based number of the entry.
     pub entry: usize,
     pub problem: String,
+    /// What to do about it, when there is more to say than the problem.
+    pub hint: Option<&'static str>,
 }
 
 /// Check one typed entry: a recovery line, or a whole printed row of them
@@ -115,7 +117,7 @@ pub struct TypedError {
 /// row). Spaces, `-` and case do not matter. Returns the lines it holds.
 pub fn check_typed(entry_text: &str, entry: usize, place: &str) -> Result<Vec<TextRead>, TypedError> {
     use crate::format::text;
-    let err = |problem: String| TypedError { entry, problem };
+    let err = |problem: String| TypedError { entry, problem, hint: None };
     let symbols: Vec<char> = entry_text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     let n = symbols.len();
     let read = |t: String| TextRead { text: t, place: place.to_string() };
@@ -161,9 +163,11 @@ const SLIP39_MIN_WORDS: usize = 20;
 pub fn check_typed_entry(entry_text: &str, entry: usize, place: &str) -> Result<Typed, TypedError> {
     let words: Vec<&str> = entry_text.split_whitespace().collect();
     if words.len() >= SLIP39_MIN_WORDS && words.iter().all(|w| w.chars().all(|c| c.is_ascii_alphabetic())) {
-        return crate::protect::slip39::Share::from_mnemonic(entry_text)
-            .map(Typed::Words)
-            .map_err(|e| TypedError { entry, problem: format!("share words: {e}") });
+        return crate::protect::slip39::Share::from_mnemonic(entry_text).map(Typed::Words).map_err(|e| TypedError {
+            entry,
+            problem: format!("share words: {e}"),
+            hint: e.hint(),
+        });
     }
     check_typed(entry_text, entry, place).map(Typed::Lines)
 }
@@ -248,5 +252,21 @@ mod tests {
         assert_eq!(region(150.0, 150.0, 300, 300), "middle");
         assert_eq!(region(299.0, 299.0, 300, 300), "bottom right");
         assert_eq!(region(400.0, -5.0, 300, 300), "top right");
+    }
+
+    #[test]
+    fn typed_share_words_name_the_word_and_give_the_hint_apart() {
+        // 20 words of letters, the fifth not in the SLIP-39 list.
+        let mut words = vec!["academic"; 20];
+        words[4] = "zzzz";
+        let e = match check_typed_entry(&words.join(" "), 3, "test") {
+            Err(e) => e,
+            Ok(_) => panic!("an unknown word must be refused"),
+        };
+        assert_eq!(e.entry, 3);
+        assert_eq!(e.problem, "share words: word 5 is not a SLIP-39 word");
+        assert!(e.hint.is_some_and(|h| h.contains("first 4 or more letters")));
+        // A recovery line's error has no separate hint.
+        assert!(check_typed("ABC", 1, "test").unwrap_err().hint.is_none());
     }
 }

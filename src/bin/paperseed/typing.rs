@@ -138,7 +138,10 @@ fn describe(e: &restore::TypedError, text: &str) -> String {
     if text.trim().chars().count() > PREFIX_CHARS {
         start.push('…');
     }
-    format!("line {} ({start:?}): {}", e.entry, e.problem)
+    match e.hint {
+        Some(hint) => format!("line {} ({start:?}): {}. Hint: {hint}", e.entry, e.problem),
+        None => format!("line {} ({start:?}): {}", e.entry, e.problem),
+    }
 }
 
 /// Characters of a rejected entry shown in its error.
