@@ -17,6 +17,10 @@ use crate::sheet::qr::{self, Ecc};
 /// Fewest data shards: even a tiny payload is spread over at least 3 data
 /// codes (6 in all by default) so one stain cannot take most of them.
 pub const MIN_DATA_CODES: usize = 3;
+/// Fewest data codes the encoder considers at all: a small payload in two
+/// large codes (four with the default redundancy) can read better than in
+/// three smaller ones on a one-page sheet; [`rank`] decides.
+pub const FEWEST_DATA_CODES: usize = 2;
 /// Payloads up to this size get the "small secrets" defaults.
 pub const SMALL_PAYLOAD: usize = 1024;
 /// Payloads up to this size get QR level Q by default, above it M (a 4 KB
@@ -108,6 +112,14 @@ pub fn candidates(len: usize, redundancy: Option<u32>, ecc: Option<Ecc>, more: u
     let mut out = Vec::new();
     for level in levels {
         let first = plan(len, redundancy, Some(level))?;
+        // A small payload may also go in fewer, larger codes: two data codes
+        // (with the default redundancy, four codes, any two of which restore).
+        if first.k == MIN_DATA_CODES
+            && len >= FEWEST_DATA_CODES
+            && frame::shard_len(len, FEWEST_DATA_CODES) <= shard_capacity(level)
+        {
+            out.push(with_k(len, FEWEST_DATA_CODES, r, level)?);
+        }
         out.push(first);
         for k in first.k + 1..=first.k + more {
             if k > len {
@@ -144,23 +156,67 @@ pub struct Laid {
 }
 
 /// How a candidate ranks; smaller is better (see [`rank`]).
-pub type Rank = (bool, usize, bool, i64, u8, usize);
+pub type Rank = (bool, bool, bool, bool, usize, i64, bool, u8, i64, usize);
 
 /// Module sizes are compared in 300-dpi pixels (whole steps, as printed).
 const PX_MM: f32 = 25.4 / 300.0;
 
-/// Rank a candidate: page 1 restores alone, then the fewest pages, then the
-/// secrets in clear on page 1, then the largest modules, then the stronger
-/// QR level, then fewer codes.
-pub fn rank(l: &Laid) -> Rank {
-    let px = (l.module_mm / PX_MM).round() as i64;
-    let strength = match l.plan.ecc {
+/// The weakest QR level [`rank`] prefers: on the severity grid's partial
+/// damage (docs/BENCHMARKS.md), codes at level M lost to ink blots of
+/// 10–25% of a symbol were restored only with the help of the recovery text,
+/// at Q and H from the codes alone.
+pub const FLOOR_LEVEL: Ecc = Ecc::Q;
+
+/// Smallest module, in 300-dpi pixels (8 px, 0.68 mm, about the 0.71 mm of
+/// paperseed 0.1's sheets), that [`rank`] accepts to save a page beyond the
+/// first: a backup that needs two pages or more is not made shorter by making
+/// it less durable than that (a backup that fits one page keeps one page).
+pub const DURABLE_PX: i64 = 8;
+
+/// Module size, in 300-dpi pixels, past which larger modules no longer
+/// count before a stronger QR level (12 px, 1.02 mm): on the severity grid a
+/// code reads while the blur stays under about half a module, and the
+/// grid's strongest blur (σ 2.2 pixels of a 120 dpi image, 0.47 mm) is
+/// under half of it.
+pub const SATURATION_PX: i64 = 12;
+
+fn strength(ecc: Ecc) -> u8 {
+    match ecc {
         Ecc::H => 0,
         Ecc::Q => 1,
         Ecc::M => 2,
         Ecc::L => 3,
-    };
-    (l.spread, l.pages, false, -px, strength, l.recovery_first as usize * 1000 + l.plan.n)
+    }
+}
+
+/// Rank a candidate (smaller is better), a rule the severity grid of
+/// docs/BENCHMARKS.md justifies:
+///
+/// 1. page 1 restores alone (every code and the recovery text on it);
+/// 2. one page (a typical backup fits one sheet of paper);
+/// 3. modules of at least [`DURABLE_PX`];
+/// 4. a QR level of at least [`FLOOR_LEVEL`] (partial damage);
+/// 5. the fewest pages (a longer backup takes a page more rather than
+///    codes below 3 and 4);
+/// 6. the largest modules, up to [`SATURATION_PX`] (blur and low resolution
+///    are survived in proportion to the module size);
+/// 7. the secrets in clear before the recovery text (on page 1);
+/// 8. the stronger QR level;
+/// 9. the largest modules, then the fewest codes.
+pub fn rank(l: &Laid) -> Rank {
+    let px = (l.module_mm / PX_MM).round() as i64;
+    (
+        l.spread,
+        l.pages > 1,
+        px < DURABLE_PX,
+        strength(l.plan.ecc) > strength(FLOOR_LEVEL),
+        l.pages,
+        -px.min(SATURATION_PX),
+        l.recovery_first,
+        strength(l.plan.ecc),
+        -px,
+        l.plan.n,
+    )
 }
 
 fn with_k(len: usize, k: usize, r: u32, ecc: Ecc) -> Result<Plan, PlanError> {

@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 use image::{GrayImage, Luma, RgbImage};
 use paperseed::restore::pipeline::{ScanOptions, scan_files};
 use paperseed::restore::{self, Located};
+use paperseed::scan::{DetectOptions, Effort};
 
 use crate::Pt;
 use crate::conditions::*;
@@ -203,47 +204,6 @@ impl GridCase {
 }
 
 // ---------------------------------------------------------------- image operations
-
-/// Area-averaging resize by `f` (< 1): what a scanner's sensor does.
-pub(crate) fn resample_area(img: &GrayImage, f: f32) -> GrayImage {
-    if (f - 1.0).abs() < 1e-6 {
-        return img.clone();
-    }
-    let (w, h) = img.dimensions();
-    let (nw, nh) = (((w as f32) * f).round().max(1.0) as u32, ((h as f32) * f).round().max(1.0) as u32);
-    // Weights of source pixels for each output pixel along one axis.
-    let weights = |n_src: u32, n_dst: u32| -> Vec<Vec<(u32, f32)>> {
-        let scale = n_src as f32 / n_dst as f32;
-        (0..n_dst)
-            .map(|d| {
-                let (a, b) = (d as f32 * scale, (d + 1) as f32 * scale);
-                let mut v = Vec::new();
-                let mut s = a.floor() as u32;
-                while (s as f32) < b && s < n_src {
-                    let cover = (b.min(s as f32 + 1.0) - a.max(s as f32)).max(0.0);
-                    if cover > 0.0 {
-                        v.push((s, cover / scale));
-                    }
-                    s += 1;
-                }
-                v
-            })
-            .collect()
-    };
-    let (wx, wy) = (weights(w, nw), weights(h, nh));
-    let src = img.as_raw();
-    let mut rows = vec![0f32; (nw * h) as usize];
-    for y in 0..h as usize {
-        let line = &src[y * w as usize..(y + 1) * w as usize];
-        for (x, ws) in wx.iter().enumerate() {
-            rows[y * nw as usize + x] = ws.iter().map(|&(s, k)| line[s as usize] as f32 * k).sum();
-        }
-    }
-    GrayImage::from_fn(nw, nh, |x, y| {
-        let v: f32 = wy[y as usize].iter().map(|&(s, k)| rows[s as usize * nw as usize + x as usize] * k).sum();
-        Luma([to_u8(v)])
-    })
-}
 
 /// The sheet as a printer puts it on paper: ink spreads a little (σ 0.8
 /// pixel at 300 dpi) and dot gain doubles the ink where it is partial, so
@@ -591,8 +551,29 @@ pub(crate) struct Outcome {
     pub(crate) restored: bool,
 }
 
-/// paperseed as the binary restores: Normal, Thorough, then the recovery text.
-pub(crate) fn read_paperseed_case(sheet: &Sheet, files: &[PathBuf]) -> (Outcome, bool) {
+/// paperseed as the binary restores: Normal, Thorough, then the recovery
+/// text (with `codes_only`, the two code passes alone: quicker, for
+/// comparing sheets by their codes).
+pub(crate) fn read_paperseed_case(sheet: &Sheet, files: &[PathBuf], codes_only: bool) -> (Outcome, bool) {
+    if codes_only {
+        let pages = paperseed::restore::pipeline::load_all(files, &ScanOptions::default(), &mut |_| {}).unwrap();
+        let mut found: Vec<Located> = Vec::new();
+        for effort in [Effort::Normal, Effort::Thorough] {
+            for p in &pages {
+                found.extend(restore::scan_page(p, &DetectOptions { expected: None, effort }));
+            }
+            let report = restore::assemble(&found);
+            let ok = report
+                .sets
+                .iter()
+                .any(|s| matches!(restore::decode(s), Some(Ok(r)) if r.fingerprint == sheet.fingerprint));
+            if ok || effort == Effort::Thorough {
+                let codes = found.iter().filter_map(|l| sheet.frames.get(&norm(&l.text)).copied()).collect();
+                return (Outcome { codes, restored: ok }, false);
+            }
+        }
+        unreachable!()
+    }
     let scanned = scan_files(files, &ScanOptions::default(), &mut |_| {}).expect("the bench's own files load");
     let codes = scanned.found.iter().filter_map(|l| sheet.frames.get(&norm(&l.text)).copied()).collect();
     let restored = scanned
@@ -643,6 +624,8 @@ pub(crate) struct GridOptions {
     pub(crate) blur_at_300: bool,
     /// Start from the printed page ([`print`]) rather than the PDF's rendering.
     pub(crate) print: bool,
+    /// Read the codes only, not the recovery text.
+    pub(crate) codes_only: bool,
 }
 
 /// Make and read every case of every sheet, `threads` at a time.
@@ -670,7 +653,7 @@ pub(crate) fn run_grid(
                     std::fs::create_dir_all(&dir).unwrap();
                     let (files, lost) = make_case(sheet, case, &dir, opts);
                     let start = std::time::Instant::now();
-                    let (paperseed, text_read) = read_paperseed_case(sheet, &files);
+                    let (paperseed, text_read) = read_paperseed_case(sheet, &files, opts.codes_only);
                     let seconds = start.elapsed().as_secs_f64();
                     println!(
                         "  [{:>5}/{total}] {:<10} {:<26} read {:>2}/{:<2} {}{} ({seconds:.1} s)",

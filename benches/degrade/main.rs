@@ -108,7 +108,7 @@ fn args() -> Args {
         papers: vec![Paper::A4, Paper::Letter],
         pdfs: Vec::new(),
         threads,
-        grid_opts: grid::GridOptions { blur_at_300: false, print: false },
+        grid_opts: grid::GridOptions { blur_at_300: false, print: false, codes_only: false },
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -134,6 +134,7 @@ fn args() -> Args {
             }
             "--blur-at-300" => a.grid_opts.blur_at_300 = true,
             "--print" => a.grid_opts.print = true,
+            "--codes-only" => a.grid_opts.codes_only = true,
             "--threads" => a.threads = it.next().and_then(|s| s.parse().ok()).expect("--threads N"),
             // cargo bench passes --bench to harness=false targets.
             "--bench" => {}
@@ -304,11 +305,11 @@ fn main() {
 
 /// The sheets of the severity grid: (name, manifest relative to the repository).
 const GRID_SHEETS: &[(&str, &str)] = &[
-    ("totp", "benches/degrade/manifests/totp.toml"),
-    ("seed24", "benches/degrade/manifests/seed24.toml"),
-    ("account", "benches/degrade/manifests/account.toml"),
+    ("totp", "samples/totp.toml"),
+    ("seed24", "samples/seed24.toml"),
+    ("account", "samples/account.toml"),
     ("exchange", "samples/exchange.toml"),
-    ("accounts", "benches/degrade/manifests/accounts.toml"),
+    ("accounts", "samples/accounts.toml"),
     ("keyfile", "samples/keyfile.toml"),
 ];
 

@@ -81,18 +81,15 @@ pub fn instruction_blocks(doc: &SheetDoc) -> Vec<Block> {
     let intro = format!(
         "A paper backup of secrets that open online accounts (two-factor codes, authenticator keys, wallet \
          words), made with paperseed, a free, open-source program. Any {k} of the {n} square {codes} hold \
-         everything, and so does the recovery text. Whoever has this sheet can open the accounts: keep it \
+         everything, as does the recovery text. Whoever has this sheet can open the accounts: keep it \
          private; shred it, never throw it away."
     );
     let steps = [
         "Scan every page at 300 dpi, or photograph it flat, in good light, whole and sharp.".to_string(),
-        "Run `paperseed restore scan.jpg` (install: `cargo install paperseed`, Rust from rust-lang.org), or \
-         with no install open restore.html (`paperseed restore-page` writes it) in a web browser, offline. If no \
-         code reads, type the recovery text there or in `paperseed restore --type`."
+        "Open restore.html in a web browser (offline; `paperseed restore-page` writes it), or run `paperseed \
+         restore scan.jpg` (`cargo install paperseed`). No code reads? Type the recovery text into either."
             .to_string(),
-        format!(
-            "Check that it reports the fingerprint `{fp}` printed above: the secrets are then exactly those printed."
-        ),
+        format!("Check that it reports the fingerprint `{fp}` above: the secrets are then exactly those printed."),
     ];
     vec![
         Block::Heading("What this is and how to restore it".into()),
@@ -296,10 +293,10 @@ mod tests {
         for needle in [
             "cargo install paperseed",
             "paperseed restore scan.jpg",
-            "paperseed restore --type",
-            "open restore.html",
+            "Type the recovery text into either",
+            "Open restore.html",
             "paperseed restore-page",
-            "in a web browser, offline",
+            "in a web browser (offline;",
             "300 dpi",
             "Any 4 of the 6 square codes",
             "K7QF-3M2X-9TRD",

@@ -44,6 +44,47 @@ impl Rng {
     }
 }
 
+/// Area-averaging resize by `f` (< 1): what a scanner's sensor does.
+pub fn resample_area(img: &GrayImage, f: f32) -> GrayImage {
+    if (f - 1.0).abs() < 1e-6 {
+        return img.clone();
+    }
+    let (w, h) = img.dimensions();
+    let (nw, nh) = (((w as f32) * f).round().max(1.0) as u32, ((h as f32) * f).round().max(1.0) as u32);
+    // Weights of source pixels for each output pixel along one axis.
+    let weights = |n_src: u32, n_dst: u32| -> Vec<Vec<(u32, f32)>> {
+        let scale = n_src as f32 / n_dst as f32;
+        (0..n_dst)
+            .map(|d| {
+                let (a, b) = (d as f32 * scale, (d + 1) as f32 * scale);
+                let mut v = Vec::new();
+                let mut s = a.floor() as u32;
+                while (s as f32) < b && s < n_src {
+                    let cover = (b.min(s as f32 + 1.0) - a.max(s as f32)).max(0.0);
+                    if cover > 0.0 {
+                        v.push((s, cover / scale));
+                    }
+                    s += 1;
+                }
+                v
+            })
+            .collect()
+    };
+    let (wx, wy) = (weights(w, nw), weights(h, nh));
+    let src = img.as_raw();
+    let mut rows = vec![0f32; (nw * h) as usize];
+    for y in 0..h as usize {
+        let line = &src[y * w as usize..(y + 1) * w as usize];
+        for (x, ws) in wx.iter().enumerate() {
+            rows[y * nw as usize + x] = ws.iter().map(|&(s, k)| line[s as usize] as f32 * k).sum();
+        }
+    }
+    GrayImage::from_fn(nw, nh, |x, y| {
+        let v: f32 = wy[y as usize].iter().map(|&(s, k)| rows[s as usize * nw as usize + x as usize] * k).sum();
+        Luma([to_u8(v)])
+    })
+}
+
 /// Bilinear sample at (x, y), `background` outside the image.
 pub fn sample(img: &GrayImage, x: f32, y: f32, background: f32) -> f32 {
     let (w, h) = img.dimensions();
