@@ -295,7 +295,7 @@ fn main() {
 
     write_reports(&args.out, &conds, &sheets, &cases, &files, zxing.as_deref(), zbar.as_deref(), started);
     if args.margin {
-        let report = margin_report(&conds, &cases);
+        let report = margin_report(&conds, &cases, &sheets);
         fs::write(args.out.join("margin.md"), &report).unwrap();
         println!("{report}");
     }

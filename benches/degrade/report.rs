@@ -355,7 +355,7 @@ pub(crate) fn bin_label(b: usize, n: usize) -> String {
 /// `margin.md`: the margin of the codes read per condition, and, along each
 /// ladder, a code's margin at one step against whether it still reads at the
 /// next.
-pub(crate) fn margin_report(conds: &[Cond], cases: &[CaseResult]) -> String {
+pub(crate) fn margin_report(conds: &[Cond], cases: &[CaseResult], sheet_list: &[Sheet]) -> String {
     let mut out = String::from(
         "Error-correction margin of each code paperseed read (Normal effort): the share of its worst \
          Reed–Solomon block's capacity the read used (`scan::FoundCode::ecc`).\n\n\
@@ -389,8 +389,8 @@ pub(crate) fn margin_report(conds: &[Cond], cases: &[CaseResult]) -> String {
     }
 
     // Along each ladder: (ladder is fade, margin at this step or None when
-    // not read, read at the next step).
-    let mut steps: Vec<(bool, Option<f32>, bool)> = Vec::new();
+    // not read, read at the next step, sheet).
+    let mut steps: Vec<(bool, Option<f32>, bool, usize)> = Vec::new();
     for (name, ladder) in ladders() {
         for pair in ladder.windows(2) {
             for a in cases.iter().filter(|c| c.cond == pair[0]) {
@@ -404,7 +404,7 @@ pub(crate) fn margin_report(conds: &[Cond], cases: &[CaseResult]) -> String {
                             (true, None) => continue, // read but not measured (not seen so far)
                             (false, _) => None,
                         };
-                        steps.push((name == "fade", before, pb.paperseed.contains(i)));
+                        steps.push((name == "fade", before, pb.paperseed.contains(i), a.sheet));
                     }
                 }
             }
@@ -450,6 +450,36 @@ pub(crate) fn margin_report(conds: &[Cond], cases: &[CaseResult]) -> String {
             format!("{} | {} | {} | {}", warned.len(), lost(&warned), quiet.len(), lost(&quiet))
         };
         let _ = writeln!(out, "| {:.0}% | {} | {} |", t * 100.0, split(false), split(true));
+    }
+
+    // The fade ladder per sheet (each sheet has one QR level).
+    out.push_str(
+        "\nThe fade ladder per sheet: codes read at step i with margin ≥ T, and how many of them were not read \
+         one step further; codes below T, and how many of them were not read.\n\n\
+         | sheet | T | warned | not read next step | not warned | not read next step |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+    );
+    let mut sheets: Vec<usize> = steps.iter().map(|s| s.3).collect();
+    sheets.sort_unstable();
+    sheets.dedup();
+    for sheet in sheets {
+        for t in [0.25f32, 0.33, 0.5, 0.67] {
+            let read: Vec<(f32, bool)> =
+                steps.iter().filter(|s| s.0 && s.3 == sheet).filter_map(|s| s.1.map(|m| (m, s.2))).collect();
+            let (warned, quiet): (Vec<_>, Vec<_>) = read.iter().partition(|r| r.0 >= t - 1e-4);
+            let lost = |v: &[&(f32, bool)]| v.iter().filter(|r| !r.1).count();
+            let _ = writeln!(
+                out,
+                "| {} (level {}) | {:.0}% | {} | {} | {} | {} |",
+                sheet_list[sheet].name,
+                sheet_list[sheet].plan.ecc,
+                t * 100.0,
+                warned.len(),
+                lost(&warned),
+                quiet.len(),
+                lost(&quiet)
+            );
+        }
     }
     out
 }
