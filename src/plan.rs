@@ -3,13 +3,20 @@
 //!
 //! Two independent protections stack: QR error correction inside each symbol
 //! (a smudge or a blot over part of a code) and Reed–Solomon across symbols
-//! (whole codes torn off, stained or unreadable). Defaults:
+//! (whole codes torn off, stained or unreadable). A third thing decides
+//! whether a blurred or low-resolution scan reads at all: the module size,
+//! which the layout makes as large as the page allows for the codes it is
+//! given. So the encoder lays out several [`candidates`] (levels H, Q and M,
+//! two to k + 3 data codes) and keeps the one [`rank`] puts first, a rule the
+//! severity grid of docs/BENCHMARKS.md justifies (docs/FORMAT.md §3):
 //!
-//! | payload | codes that may be lost | QR level |
+//! | payload | codes that may be lost | QR levels tried |
 //! |---|---|---|
-//! | ≤ 1 KiB (typical secrets) | half | H (~30% of a symbol) |
-//! | ≤ 2 KiB | 30% | Q |
-//! | larger | 30% | M |
+//! | ≤ 1 KiB (typical secrets) | half | H, Q, M |
+//! | larger | 30% | H, Q, M |
+//!
+//! [`plan`] alone (the fewest codes at [`default_ecc`]) is what the format's
+//! test vectors record.
 
 use crate::format::{digits, frame};
 use crate::sheet::qr::{self, Ecc};
@@ -170,8 +177,15 @@ pub const FLOOR_LEVEL: Ecc = Ecc::Q;
 /// Smallest module, in 300-dpi pixels (8 px, 0.68 mm, about the 0.71 mm of
 /// paperseed 0.1's sheets), that [`rank`] accepts to save a page beyond the
 /// first: a backup that needs two pages or more is not made shorter by making
-/// it less durable than that (a backup that fits one page keeps one page).
+/// it less durable than that (a backup that fits one page with modules of at
+/// least [`ONE_PAGE_PX`] keeps one page).
 pub const DURABLE_PX: i64 = 8;
+
+/// Smallest module, in 300-dpi pixels (7 px, 0.59 mm), for which a backup
+/// that fits one page keeps one page; with smaller codes it takes a second
+/// page rather than lose the blurred, low-resolution part of the severity
+/// grid that codes of 0.59 mm still read.
+pub const ONE_PAGE_PX: i64 = 7;
 
 /// Module size, in 300-dpi pixels, past which larger modules no longer
 /// count before a stronger QR level (12 px, 1.02 mm): on the severity grid a
@@ -193,7 +207,8 @@ fn strength(ecc: Ecc) -> u8 {
 /// docs/BENCHMARKS.md justifies:
 ///
 /// 1. page 1 restores alone (every code and the recovery text on it);
-/// 2. one page (a typical backup fits one sheet of paper);
+/// 2. one page (a typical backup fits one sheet of paper), with modules of at
+///    least [`ONE_PAGE_PX`];
 /// 3. modules of at least [`DURABLE_PX`];
 /// 4. a QR level of at least [`FLOOR_LEVEL`] (partial damage);
 /// 5. the fewest pages (a longer backup takes a page more rather than
@@ -207,7 +222,7 @@ pub fn rank(l: &Laid) -> Rank {
     let px = (l.module_mm / PX_MM).round() as i64;
     (
         l.spread,
-        l.pages > 1,
+        l.pages > 1 || px < ONE_PAGE_PX,
         px < DURABLE_PX,
         strength(l.plan.ecc) > strength(FLOOR_LEVEL),
         l.pages,
@@ -249,6 +264,46 @@ mod tests {
             assert!(p.spare() as f64 >= 0.3 * p.n as f64, "{len}: {p:?}");
             assert!(p.shard_len <= shard_capacity(p.ecc));
         }
+    }
+
+    fn laid(ecc: Ecc, k: usize, pages: usize, px: i64) -> Laid {
+        let plan = with_k(300, k, 50, ecc).unwrap();
+        Laid { plan, pages, spread: false, module_mm: px as f32 * PX_MM, recovery_first: false }
+    }
+
+    #[test]
+    fn candidates_cover_levels_and_a_two_code_split() {
+        let c = candidates(300, None, None, EXTRA).unwrap();
+        for ecc in [Ecc::H, Ecc::Q, Ecc::M] {
+            assert!(c.iter().any(|p| p.ecc == ecc && p.k == FEWEST_DATA_CODES), "{ecc:?}: {c:?}");
+            assert!(c.iter().any(|p| p.ecc == ecc && p.k == MIN_DATA_CODES + EXTRA), "{ecc:?}");
+        }
+        assert!(c.iter().all(|p| p.spare() * 2 >= p.n), "half may be lost");
+        // An asked level is the only one tried; a large payload gets no two-code split.
+        assert!(candidates(300, None, Some(Ecc::L), 0).unwrap().iter().all(|p| p.ecc == Ecc::L));
+        assert!(candidates(4000, None, None, 0).unwrap().iter().all(|p| p.k > FEWEST_DATA_CODES));
+    }
+    const EXTRA: usize = 3;
+
+    #[test]
+    fn rank_puts_durability_before_paper_past_one_page() {
+        let better = |a: Laid, b: Laid| assert!(rank(&a) < rank(&b), "{a:?} should beat {b:?}");
+        // Page 1 restores alone, first of all.
+        better(laid(Ecc::Q, 3, 3, 8), Laid { spread: true, ..laid(Ecc::H, 3, 2, 12) });
+        // One page with modules of 7 px or more beats any longer sheet…
+        better(laid(Ecc::Q, 2, 1, ONE_PAGE_PX), laid(Ecc::H, 2, 2, 12));
+        // …but with smaller modules the backup takes a second page.
+        better(laid(Ecc::Q, 2, 2, 8), laid(Ecc::Q, 3, 1, ONE_PAGE_PX - 1));
+        // Past one page: 8 px and level Q before fewer pages.
+        better(laid(Ecc::Q, 4, 4, DURABLE_PX), laid(Ecc::Q, 4, 3, DURABLE_PX - 1));
+        better(laid(Ecc::Q, 4, 4, DURABLE_PX), laid(Ecc::M, 4, 3, 10));
+        // Then fewer pages, then larger modules up to 12 px, then the stronger level.
+        better(laid(Ecc::Q, 4, 2, 8), laid(Ecc::H, 4, 3, 12));
+        better(laid(Ecc::Q, 4, 2, 11), laid(Ecc::H, 4, 2, 9));
+        better(laid(Ecc::H, 4, 2, SATURATION_PX), laid(Ecc::Q, 4, 2, SATURATION_PX + 2));
+        // The secrets in clear stay before the recovery text unless modules gain.
+        better(laid(Ecc::Q, 4, 2, 10), Laid { recovery_first: true, ..laid(Ecc::H, 4, 2, 10) });
+        better(Laid { recovery_first: true, ..laid(Ecc::Q, 4, 2, 11) }, laid(Ecc::H, 4, 2, 10));
     }
 
     #[test]
