@@ -4,7 +4,21 @@
 //!
 //! ```text
 //! cargo bench --bench degrade -- [--out DIR] [--seeds N] [--only TEXT] [--no-tools] [--margin]
+//! cargo bench --bench degrade -- --grid [--sheets A,B] [--paper a4|letter|both]
+//!     [--manifest NAME=FILE] [--pdf NAME=FILE] [--only TEXT] [--codes-only]
+//!     [--blur-at-300] [--print] [--threads N] [--no-tools] [--out DIR]
 //! ```
+//!
+//! `--grid` runs the severity grid instead (see `grid.rs`): every sheet of
+//! [`GRID_SHEETS`] (or `--sheets`), on both papers, plus `--manifest` sheets
+//! and fixed `--pdf` sheets (ground truth read off their clean rendering),
+//! through 324 combined conditions, partial damage and stress cases, and
+//! writes `grid.md`, `grid-failures.md` and `grid.tsv`. `--only TEXT` keeps
+//! the cases whose id contains TEXT (e.g. `-q30-l40`, `blots`, `stress`);
+//! `--codes-only` skips the recovery text (quicker, to compare sheets by their
+//! codes); `--blur-at-300` applies the blur in 300-dpi pixels before the
+//! resolution drops (by default σ is in the image's own pixels); `--print`
+//! starts from a printed page (ink spread, dot gain).
 //!
 //! For every sample manifest (`samples/exchange.toml`, `bip39.toml`,
 //! `keyfile.toml`) the real encoder makes the sheet PDF, the real renderer
@@ -88,6 +102,9 @@ struct Args {
     papers: Vec<Paper>,
     /// Fixed sheet PDFs to run the grid on, as NAME=FILE.
     pdfs: Vec<(String, PathBuf)>,
+    /// More manifests to encode and run the grid on, as NAME=FILE (e.g. the
+    /// held-out ones in benches/degrade/heldout/).
+    manifests: Vec<(String, PathBuf)>,
     /// Worker threads of the grid.
     threads: usize,
     /// How the grid's images are made.
@@ -107,6 +124,7 @@ fn args() -> Args {
         sheets: Vec::new(),
         papers: vec![Paper::A4, Paper::Letter],
         pdfs: Vec::new(),
+        manifests: Vec::new(),
         threads,
         grid_opts: grid::GridOptions { blur_at_300: false, print: false, codes_only: false },
     };
@@ -126,6 +144,11 @@ fn args() -> Args {
                     "letter" => vec![Paper::Letter],
                     _ => vec![Paper::A4, Paper::Letter],
                 }
+            }
+            "--manifest" => {
+                let v = it.next().expect("--manifest NAME=FILE");
+                let (name, file) = v.split_once('=').expect("--manifest NAME=FILE");
+                a.manifests.push((name.to_string(), PathBuf::from(file)));
             }
             "--pdf" => {
                 let v = it.next().expect("--pdf NAME=FILE");
@@ -326,6 +349,12 @@ fn grid_main(args: &Args) {
         for &paper in &args.papers {
             let id = format!("{name}-{}", paper_name(paper));
             sheets.push(prepare_manifest(&id, &root.join(manifest), paper, &args.out));
+        }
+    }
+    for (name, file) in &args.manifests {
+        for &paper in &args.papers {
+            let id = format!("{name}-{}", paper_name(paper));
+            sheets.push(prepare_manifest(&id, file, paper, &args.out));
         }
     }
     for (name, file) in &args.pdfs {
