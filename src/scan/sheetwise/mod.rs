@@ -1,0 +1,360 @@
+//! Sheet-aware reading: the codes a generic reader misses, found and decoded
+//! with what the codes already read say about the others.
+//!
+//! Every code of a paperseed sheet has the same version, level and module
+//! size, and the same orientation on the page. Once one is read, the others
+//! need no binarisation and no guessing of their size:
+//!
+//! 1. **Finders by shape** ([`finders`]): finder patterns are measured at
+//!    the known module size from box sums of the grey page (no threshold),
+//!    which survives blur and 2.5–3.5-pixel modules.
+//! 2. **Hypotheses**: each candidate is taken as a code's top-left, top-right
+//!    or bottom-left finder; with the known version and orientation, that
+//!    places the whole symbol. Candidates that place the same symbol support
+//!    each other; a single finder is enough (a stain may cover the others).
+//! 3. **Fit** ([`geometry`]): the finders and the alignment patterns are
+//!    located by correlation around the hypothesis and a projective map
+//!    fitted to them.
+//! 4. **Soft sampling and decoding** ([`symbol`]): each module gets a soft
+//!    value against a local threshold, codewords a reliability; each block
+//!    is corrected with its least reliable codewords erased (errors and
+//!    erasures, 2e + s ≤ d − 1, with Reed–Solomon of [`rs`]); a few sampling
+//!    phases and a module-space sharpening are tried.
+//!
+//! When no code was read at all, candidate finders are measured at several
+//! module sizes and grouped into right-angled triples with equal legs, each
+//! tried at the versions its size allows; once one decodes, the rest follow
+//! as above.
+//!
+//! The caller says which texts are wanted (`accept`: a paperseed frame whose
+//! CRC-32 holds), so that nothing else is returned; everything read this way
+//! also passes the sheet's BLAKE3 checksum before it is used. The work is
+//! bounded ([`MAX_FITS`] symbols fitted a page) and counted ([`SheetStats`]).
+//! Pure computation on one image: no threads, no files (it builds for
+//! `wasm32-unknown-unknown`).
+
+mod finders;
+mod geometry;
+mod rs;
+mod symbol;
+
+use image::GrayImage;
+use rxing::qrcode::common::ErrorCorrectionLevel;
+
+use geometry::{Homography, Pt, Sampling};
+
+use super::detect::FoundCode;
+use super::margin::EccUsage;
+
+/// Most symbols fitted (finders and alignment patterns located, then
+/// sampled) on one page.
+pub const MAX_FITS: usize = 60;
+
+/// Most candidate triples tried when no code of the sheet was read.
+const MAX_BLIND_TRIPLES: usize = 24;
+
+/// What [`read_missing`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SheetStats {
+    /// Finder-pattern candidates measured.
+    pub candidates: usize,
+    /// Symbols fitted to the page.
+    pub fits: usize,
+    /// Soft decodes attempted (sampling phases × fits).
+    pub decodes: usize,
+    /// Codes read.
+    pub read: usize,
+    /// Symbols whose Reed–Solomon decoding succeeded but whose text the
+    /// caller refused (a decode that was wrong, or another QR code).
+    pub refused: usize,
+}
+
+/// The shape all codes of the sheet share, from the codes already read.
+#[derive(Debug, Clone)]
+struct Model {
+    version: u32,
+    dim: u32,
+    /// Module size, page pixels.
+    module: f64,
+    level: Option<ErrorCorrectionLevel>,
+}
+
+fn steps_of(code: &FoundCode) -> (Pt, Pt, Pt) {
+    let c = code.corners.map(|(x, y)| (f64::from(x), f64::from(y)));
+    let d = f64::from(code.dimension.max(1));
+    (c[0], ((c[1].0 - c[0].0) / d, (c[1].1 - c[0].1) / d), ((c[3].0 - c[0].0) / d, (c[3].1 - c[0].1) / d))
+}
+
+fn norm(p: Pt) -> f64 {
+    (p.0 * p.0 + p.1 * p.1).sqrt()
+}
+
+/// Whether page point `p` lies inside the symbol `code` grown by `margin` modules.
+fn inside(code: &FoundCode, p: Pt, margin: f64) -> bool {
+    let (o, u, v) = steps_of(code);
+    let det = u.0 * v.1 - u.1 * v.0;
+    if det.abs() < 1e-9 {
+        return false;
+    }
+    let (dx, dy) = (p.0 - o.0, p.1 - o.1);
+    let a = (dx * v.1 - dy * v.0) / det;
+    let b = (u.0 * dy - u.1 * dx) / det;
+    let d = f64::from(code.dimension);
+    (-margin..=d + margin).contains(&a) && (-margin..=d + margin).contains(&b)
+}
+
+/// Read the codes of the sheet on `page` that `found` lacks. `found` holds
+/// what the page search read; only codes whose text `accept` takes count as
+/// the sheet's and only such texts are returned.
+pub fn read_missing(
+    page: &GrayImage,
+    found: &[FoundCode],
+    accept: &dyn Fn(&str) -> bool,
+) -> (Vec<FoundCode>, SheetStats) {
+    let mut stats = SheetStats::default();
+    let mut known: Vec<FoundCode> = found.iter().filter(|c| c.dimension >= 21 && accept(&c.text)).cloned().collect();
+    let mut new: Vec<FoundCode> = Vec::new();
+    let mut reduced: Vec<GrayImage> = Vec::new();
+    if known.is_empty() {
+        if let Some(code) = blind(page, &mut reduced, accept, &mut stats) {
+            known.push(code.clone());
+            new.push(code);
+        } else {
+            return (new, stats);
+        }
+    }
+    let Some(mut model) = model_of(&known) else {
+        return (new, stats);
+    };
+    if model.level.is_none() {
+        model.level = level_of(page, &known[0], &model, &mut stats);
+    }
+    let mut cands = finders::candidates(page, &mut reduced, model.module);
+    stats.candidates += cands.len();
+    cands.retain(|c| !known.iter().any(|k| inside(k, c.at, 1.0)));
+    let (w, h) = (f64::from(page.width()), f64::from(page.height()));
+    // Hypotheses: (origin, u, v, anchor finder, support, score).
+    let mut hyps: Vec<(Pt, Pt, Pt, usize, usize, f32)> = Vec::new();
+    let roles = geometry::finder_centres(model.dim);
+    for c in &cands {
+        let nearest = known
+            .iter()
+            .min_by(|a, b| {
+                let (pa, pb) = (steps_of(a).0, steps_of(b).0);
+                let da = (pa.0 - c.at.0).powi(2) + (pa.1 - c.at.1).powi(2);
+                let db = (pb.0 - c.at.0).powi(2) + (pb.1 - c.at.1).powi(2);
+                da.total_cmp(&db)
+            })
+            .expect("a known code");
+        let (_, u, v) = steps_of(nearest);
+        for (role, f) in roles.iter().enumerate() {
+            let origin = (c.at.0 - f.0 * u.0 - f.1 * v.0, c.at.1 - f.0 * u.1 - f.1 * v.1);
+            let d = f64::from(model.dim);
+            let corners = [origin, (origin.0 + d * u.0, origin.1 + d * u.1), (origin.0 + d * v.0, origin.1 + d * v.1)];
+            let slack = 3.0 * model.module;
+            let on_page = corners.iter().all(|p| p.0 > -slack && p.1 > -slack && p.0 < w + slack && p.1 < h + slack)
+                && {
+                    let far = (origin.0 + d * (u.0 + v.0), origin.1 + d * (u.1 + v.1));
+                    far.0 > -slack && far.1 > -slack && far.0 < w + slack && far.1 < h + slack
+                };
+            if !on_page {
+                continue;
+            }
+            let centre = (origin.0 + d / 2.0 * (u.0 + v.0), origin.1 + d / 2.0 * (u.1 + v.1));
+            if known.iter().any(|k| inside(k, centre, 0.0)) {
+                continue;
+            }
+            match hyps.iter_mut().find(|hy| norm((hy.0.0 - origin.0, hy.0.1 - origin.1)) < 3.0 * model.module) {
+                Some(hy) => {
+                    hy.4 += 1;
+                    if c.score > hy.5 {
+                        hy.3 = role;
+                        hy.5 = c.score;
+                    }
+                }
+                None => hyps.push((origin, u, v, role, 1, c.score)),
+            }
+        }
+    }
+    hyps.sort_by(|a, b| b.4.cmp(&a.4).then(b.5.total_cmp(&a.5)));
+    for (origin, u, v, anchor, _, _) in hyps {
+        if stats.fits >= MAX_FITS {
+            break;
+        }
+        let d = f64::from(model.dim);
+        let centre = (origin.0 + d / 2.0 * (u.0 + v.0), origin.1 + d / 2.0 * (u.1 + v.1));
+        if known.iter().any(|k| inside(k, centre, 0.0)) {
+            continue;
+        }
+        let guess = Homography::affine(origin, u, v);
+        if let Some(code) = try_symbol(page, &model, &guess, anchor, 1.5, accept, &mut stats)
+            && !known.iter().any(|k| k.text == code.text)
+        {
+            known.push(code.clone());
+            new.push(code);
+        }
+    }
+    stats.read = new.len();
+    (new, stats)
+}
+
+/// Version, module size and (unknown yet) level of the codes read.
+fn model_of(known: &[FoundCode]) -> Option<Model> {
+    let mut dims: Vec<u32> = known.iter().map(|c| c.dimension).collect();
+    dims.sort_unstable();
+    let dim = *dims.get(dims.len() / 2)?;
+    if dim < 21 || (dim - 17) % 4 != 0 {
+        return None;
+    }
+    let mut modules: Vec<f64> = known
+        .iter()
+        .filter(|c| c.dimension == dim)
+        .map(|c| {
+            let (_, u, v) = steps_of(c);
+            (norm(u) + norm(v)) / 2.0
+        })
+        .collect();
+    modules.sort_by(f64::total_cmp);
+    let module = modules[modules.len() / 2];
+    Some(Model { version: (dim - 17) / 4, dim, module, level: None })
+}
+
+/// The level of a code already read, by reading it again here.
+fn level_of(page: &GrayImage, code: &FoundCode, model: &Model, stats: &mut SheetStats) -> Option<ErrorCorrectionLevel> {
+    let (o, u, v) = steps_of(code);
+    let guess = Homography::affine(o, u, v);
+    stats.fits += 1;
+    let h = geometry::fit_symbol(page, model.version, &guess, 0, 1.0)?;
+    for how in sampling_phases() {
+        stats.decodes += 1;
+        let soft = geometry::soft_modules(page, &h, model.dim, how);
+        if let Some(d) = symbol::decode(&soft, model.version, None) {
+            return Some(d.level);
+        }
+    }
+    // The format information alone, when the data does not decode here.
+    let soft = geometry::soft_modules(page, &h, model.dim, Sampling { shift: (0.0, 0.0), sharpen: 0.0 });
+    symbol::format_candidates(&soft).first().filter(|c| c.2 > 0.6).map(|c| c.0)
+}
+
+/// Sampling phases tried on a fitted symbol, cheapest and likeliest first.
+fn sampling_phases() -> Vec<Sampling> {
+    let mut out = Vec::new();
+    for sharpen in [0.0, 0.6] {
+        for shift in [(0.0, 0.0), (0.15, 0.0), (-0.15, 0.0), (0.0, 0.15), (0.0, -0.15)] {
+            out.push(Sampling { shift, sharpen });
+        }
+    }
+    out
+}
+
+/// Fit a symbol of the model's version near `guess` and decode it.
+fn try_symbol(
+    page: &GrayImage,
+    model: &Model,
+    guess: &Homography,
+    anchor: usize,
+    radius: f64,
+    accept: &dyn Fn(&str) -> bool,
+    stats: &mut SheetStats,
+) -> Option<FoundCode> {
+    stats.fits += 1;
+    let h = geometry::fit_symbol(page, model.version, guess, anchor, radius)?;
+    for how in sampling_phases() {
+        stats.decodes += 1;
+        let soft = geometry::soft_modules(page, &h, model.dim, how);
+        let Some(d) = symbol::decode(&soft, model.version, model.level) else {
+            continue;
+        };
+        if !accept(&d.text) {
+            stats.refused += 1;
+            continue;
+        }
+        let dim = f64::from(model.dim);
+        let corners = [(0.0, 0.0), (dim, 0.0), (dim, dim), (0.0, dim)].map(|p| {
+            let (x, y) = h.map(p);
+            (x as f32, y as f32)
+        });
+        let ecc = d.usage();
+        return Some(FoundCode { text: d.text, bytes: d.bytes, corners, ecc: Some(ecc), dimension: model.dim });
+    }
+    None
+}
+
+/// No code of the sheet read yet: finder candidates at several module sizes,
+/// grouped into right-angled triples with equal legs, each tried at the
+/// versions its size allows. The first code that decodes is returned.
+fn blind(
+    page: &GrayImage,
+    reduced: &mut Vec<GrayImage>,
+    accept: &dyn Fn(&str) -> bool,
+    stats: &mut SheetStats,
+) -> Option<FoundCode> {
+    let mut triples: Vec<(Pt, Pt, Pt, f64, f32)> = Vec::new();
+    let mut m = 2.2f64;
+    while m < 16.0 {
+        let mut cands = finders::candidates(page, reduced, m);
+        stats.candidates += cands.len();
+        cands.truncate(60);
+        for (i, a) in cands.iter().enumerate() {
+            for (j, b) in cands.iter().enumerate() {
+                for c in cands.iter().skip(j + 1) {
+                    if j == i || std::ptr::eq(c, a) {
+                        continue;
+                    }
+                    let ab = (b.at.0 - a.at.0, b.at.1 - a.at.1);
+                    let ac = (c.at.0 - a.at.0, c.at.1 - a.at.1);
+                    let (lb, lc) = (norm(ab), norm(ac));
+                    if lb < 10.0 * m || lb > 80.0 * m || (lb / lc - 1.0).abs() > 0.15 {
+                        continue;
+                    }
+                    let cos = (ab.0 * ac.0 + ab.1 * ac.1) / (lb * lc);
+                    if cos.abs() > 0.15 {
+                        continue;
+                    }
+                    let cross = ab.0 * ac.1 - ab.1 * ac.0;
+                    let (tr, bl) = if cross > 0.0 { (b.at, c.at) } else { (c.at, b.at) };
+                    triples.push((a.at, tr, bl, m, a.score + b.score + c.score));
+                }
+            }
+        }
+        m *= 1.25;
+    }
+    triples.sort_by(|a, b| b.4.total_cmp(&a.4));
+    for (tl, tr, bl, m, _) in triples.into_iter().take(MAX_BLIND_TRIPLES) {
+        let leg = (norm((tr.0 - tl.0, tr.1 - tl.1)) + norm((bl.0 - tl.0, bl.1 - tl.1))) / 2.0;
+        let mut versions: Vec<(u32, f64)> = (1..=40u32)
+            .map(|v| (v, leg / f64::from(17 + 4 * v - 7)))
+            .filter(|&(_, module)| (0.7 * m..=1.45 * m).contains(&module))
+            .collect();
+        versions.sort_by(|a, b| (a.1 / m - 1.0).abs().total_cmp(&(b.1 / m - 1.0).abs()));
+        for (version, _) in versions.into_iter().take(3) {
+            if stats.fits >= MAX_FITS {
+                return None;
+            }
+            let dim = 17 + 4 * version;
+            let span = f64::from(dim) - 7.0;
+            let u = ((tr.0 - tl.0) / span, (tr.1 - tl.1) / span);
+            let v = ((bl.0 - tl.0) / span, (bl.1 - tl.1) / span);
+            let origin = (tl.0 - 3.5 * (u.0 + v.0), tl.1 - 3.5 * (u.1 + v.1));
+            let model = Model { version, dim, module: (norm(u) + norm(v)) / 2.0, level: None };
+            let guess = Homography::affine(origin, u, v);
+            if let Some(code) = try_symbol(page, &model, &guess, 0, 1.0, accept, stats) {
+                return Some(code);
+            }
+        }
+    }
+    None
+}
+
+impl symbol::Decoded {
+    fn usage(&self) -> EccUsage {
+        EccUsage {
+            used: self.used,
+            worst_block: (self.used * f32::from(self.ec) / 2.0).ceil() as u16,
+            capacity: self.ec / 2,
+            corrected: self.corrected as u16,
+            blocks: self.blocks,
+        }
+    }
+}
