@@ -33,12 +33,12 @@ const MIN_SCORE: f32 = 0.12;
 const MAX_CANDIDATES: usize = 400;
 
 /// Finder-pattern candidates on `page` for modules of `module` page pixels,
-/// best first. The page is reduced (halved) until modules are under 6
+/// best first. The page is reduced (halved) until modules are under 4
 /// pixels; `reduced` caches the halvings between calls.
 pub(crate) fn candidates(page: &GrayImage, reduced: &mut Vec<GrayImage>, module: f64) -> Vec<Candidate> {
     let mut level = 0usize;
     let mut m = module;
-    while m >= 6.0 {
+    while m >= 4.0 {
         m /= 2.0;
         level += 1;
     }
@@ -58,17 +58,17 @@ pub(crate) fn candidates(page: &GrayImage, reduced: &mut Vec<GrayImage>, module:
     }
     let sat = summed_area(img);
     let contrast = contrast(img).max(16.0);
-    let boxes = [1.5 * m, 2.5 * m, 3.5 * m, 4.5 * m];
+    // Box k spans [x − before[k], x + after[k]) around pixel x.
+    let radii = [1.5 * m, 2.5 * m, 3.5 * m, 4.5 * m];
+    let before = radii.map(|r| (r - 0.5).round() as usize);
+    let after = radii.map(|r| (0.5 + r).round() as usize);
+    let areas: [f64; 4] = std::array::from_fn(|k| ((before[k] + after[k]) * (before[k] + after[k])) as f64);
     let mut scores = vec![0f32; w * h];
     for y in reach..h - reach {
         for x in reach..w - reach {
             let mut sums = [0f64; 4];
-            let mut areas = [0f64; 4];
-            for (k, &r) in boxes.iter().enumerate() {
-                let (x0, x1) = ((x as f64 + 0.5 - r).round() as usize, (x as f64 + 0.5 + r).round() as usize);
-                let (y0, y1) = ((y as f64 + 0.5 - r).round() as usize, (y as f64 + 0.5 + r).round() as usize);
-                sums[k] = box_sum(&sat, w, x0, y0, x1, y1) as f64;
-                areas[k] = ((x1 - x0) * (y1 - y0)) as f64;
+            for k in 0..4 {
+                sums[k] = box_sum(&sat, w, x - before[k], y - before[k], x + after[k], y + after[k]) as f64;
             }
             let core = sums[0] / areas[0];
             let ring = |k: usize| (sums[k] - sums[k - 1]) / (areas[k] - areas[k - 1]).max(1.0);

@@ -48,10 +48,26 @@ use super::margin::EccUsage;
 
 /// Most symbols fitted (finders and alignment patterns located, then
 /// sampled) on one page.
-pub const MAX_FITS: usize = 60;
+pub const MAX_FITS: usize = 40;
 
-/// Most candidate triples tried when no code of the sheet was read.
-const MAX_BLIND_TRIPLES: usize = 24;
+/// Lowest score of a finder that places a symbol on its own.
+const SINGLE_MIN_SCORE: f32 = 0.25;
+
+/// Most symbols fitted when no code of the sheet was read (blind search).
+const MAX_BLIND_FITS: usize = 30;
+
+/// Lowest finder score (see [`finders::Candidate::score`]) a blind search
+/// builds on: without a code read, only clear finders are worth a fit.
+const BLIND_MIN_SCORE: f32 = 0.08;
+
+/// Module sizes a sheet's codes can have on a page of `w`×`h` pixels, in
+/// pixels: paperseed prints 0.5–1.0 mm modules on A4 or Letter, and the
+/// page fills between half and all of the image's shorter side (a scan, or
+/// a photo of the sheet).
+fn module_range(w: u32, h: u32) -> (f64, f64) {
+    let px_per_mm = f64::from(w.min(h)) / 216.0;
+    ((0.45 * 0.5 * px_per_mm).max(2.0), 1.05 * px_per_mm)
+}
 
 /// What [`read_missing`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -176,6 +192,9 @@ pub fn read_missing(
             }
         }
     }
+    // Symbols two or three finders agree on first; one finder alone (the
+    // others stained or torn off) only when it is a clear one.
+    hyps.retain(|h| h.4 >= 2 || h.5 >= SINGLE_MIN_SCORE);
     hyps.sort_by(|a, b| b.4.cmp(&a.4).then(b.5.total_cmp(&a.5)));
     for (origin, u, v, anchor, _, _) in hyps {
         if stats.fits >= MAX_FITS {
@@ -196,6 +215,37 @@ pub fn read_missing(
     }
     stats.read = new.len();
     (new, stats)
+}
+
+/// Agreement (−1…1) of the version-information modules of a `version`
+/// symbol whose finder centres are `tl`, `tr`, `bl` with that version's
+/// word (ISO/IEC 18004 §7.10: 18 bits beside the top-right and the
+/// bottom-left finders).
+fn version_score(page: &GrayImage, version: u32, tl: Pt, tr: Pt, bl: Pt) -> f64 {
+    use rxing::qrcode::common::VERSION_DECODE_INFO;
+    let Some(&word) = VERSION_DECODE_INFO.get(version as usize - 7) else {
+        return 0.0;
+    };
+    let dim = f64::from(17 + 4 * version);
+    let span = dim - 7.0;
+    let u = ((tr.0 - tl.0) / span, (tr.1 - tl.1) / span);
+    let v = ((bl.0 - tl.0) / span, (bl.1 - tl.1) / span);
+    let origin = (tl.0 - 3.5 * (u.0 + v.0), tl.1 - 3.5 * (u.1 + v.1));
+    let h = Homography::affine(origin, u, v);
+    let mut greys = Vec::with_capacity(36);
+    let mut bits = Vec::with_capacity(36);
+    for i in 0..18u32 {
+        let bit = (word >> i) & 1 == 1;
+        let (a, b) = (dim - 11.0 + f64::from(i % 3) + 0.5, f64::from(i / 3) + 0.5);
+        for p in [(a, b), (b, a)] {
+            greys.push(f64::from(geometry::sample(page, h.map(p))));
+            bits.push(bit);
+        }
+    }
+    let mean = greys.iter().sum::<f64>() / greys.len() as f64;
+    let sd = (greys.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / greys.len() as f64).sqrt().max(1.0);
+    greys.iter().zip(&bits).map(|(g, &bit)| if bit { (mean - g) / sd } else { (g - mean) / sd }).sum::<f64>()
+        / greys.len() as f64
 }
 
 /// Version, module size and (unknown yet) level of the codes read.
@@ -291,11 +341,13 @@ fn blind(
     stats: &mut SheetStats,
 ) -> Option<FoundCode> {
     let mut triples: Vec<(Pt, Pt, Pt, f64, f32)> = Vec::new();
-    let mut m = 2.2f64;
-    while m < 16.0 {
+    let (lo, hi) = module_range(page.width(), page.height());
+    let mut m = lo;
+    while m <= hi {
         let mut cands = finders::candidates(page, reduced, m);
         stats.candidates += cands.len();
-        cands.truncate(60);
+        cands.retain(|c| c.score >= BLIND_MIN_SCORE);
+        cands.truncate(50);
         for (i, a) in cands.iter().enumerate() {
             for (j, b) in cands.iter().enumerate() {
                 for c in cands.iter().skip(j + 1) {
@@ -314,24 +366,60 @@ fn blind(
                     }
                     let cross = ab.0 * ac.1 - ab.1 * ac.0;
                     let (tr, bl) = if cross > 0.0 { (b.at, c.at) } else { (c.at, b.at) };
+                    // The same finders seen at a neighbouring module size.
+                    let near = |p: Pt, q: Pt| norm((p.0 - q.0, p.1 - q.1)) < 2.0 * m;
+                    if triples.iter().any(|t| near(t.0, a.at) && near(t.1, tr) && near(t.2, bl)) {
+                        continue;
+                    }
                     triples.push((a.at, tr, bl, m, a.score + b.score + c.score));
                 }
             }
         }
-        m *= 1.25;
+        m *= 1.2;
     }
-    triples.sort_by(|a, b| b.4.total_cmp(&a.4));
-    for (tl, tr, bl, m, _) in triples.into_iter().take(MAX_BLIND_TRIPLES) {
+    // The codes of a sheet are alike: their triples share one leg length
+    // and one direction. Triples many others agree with come first.
+    let shape = |t: &(Pt, Pt, Pt, f64, f32)| {
+        let ab = (t.1.0 - t.0.0, t.1.1 - t.0.1);
+        (norm(ab), ab.1.atan2(ab.0))
+    };
+    let shapes: Vec<(f64, f64)> = triples.iter().map(shape).collect();
+    let support: Vec<usize> = shapes
+        .iter()
+        .map(|&(leg, angle)| {
+            shapes
+                .iter()
+                .filter(|&&(l, a)| {
+                    let turn = (a - angle).rem_euclid(std::f64::consts::TAU);
+                    (l - leg).abs() < 0.03 * leg && turn.min(std::f64::consts::TAU - turn) < 0.05
+                })
+                .count()
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..triples.len()).collect();
+    order.sort_by(|&a, &b| support[b].cmp(&support[a]).then(triples[b].4.total_cmp(&triples[a].4)));
+    let triples: Vec<(Pt, Pt, Pt, f64, f32)> = order.into_iter().map(|i| triples[i]).collect();
+    let mut fits = 0;
+    for (tl, tr, bl, m, _) in triples {
         let leg = (norm((tr.0 - tl.0, tr.1 - tl.1)) + norm((bl.0 - tl.0, bl.1 - tl.1))) / 2.0;
+        // Versions whose module size fits the finders' scale; from version 7
+        // on, ranked by how well the symbol's two version-information
+        // blocks (placed as that version would place them) spell it.
         let mut versions: Vec<(u32, f64)> = (1..=40u32)
             .map(|v| (v, leg / f64::from(17 + 4 * v - 7)))
-            .filter(|&(_, module)| (0.7 * m..=1.45 * m).contains(&module))
+            .filter(|&(_, module)| (0.6 * m..=1.6 * m).contains(&module))
+            .map(|(v, module)| {
+                let closeness = 1.0 - (module / m - 1.0).abs();
+                let spelled = if v >= 7 { version_score(page, v, tl, tr, bl) } else { 0.0 };
+                (v, spelled + 0.5 * closeness)
+            })
             .collect();
-        versions.sort_by(|a, b| (a.1 / m - 1.0).abs().total_cmp(&(b.1 / m - 1.0).abs()));
-        for (version, _) in versions.into_iter().take(3) {
-            if stats.fits >= MAX_FITS {
+        versions.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (version, _) in versions.into_iter().take(4) {
+            if fits >= MAX_BLIND_FITS {
                 return None;
             }
+            fits += 1;
             let dim = 17 + 4 * version;
             let span = f64::from(dim) - 7.0;
             let u = ((tr.0 - tl.0) / span, (tr.1 - tl.1) / span);
