@@ -270,7 +270,9 @@ pub(crate) fn finder_centres(dim: u32) -> [Pt; 3] {
 /// Fit the map of a `version` symbol, starting from `guess`: the three
 /// finders (finder `anchor` first, searched within `radius` modules, the
 /// others within 4 once it has placed the map), then every alignment
-/// pattern. `None` when fewer than two finders are found.
+/// pattern. With one finder found, the guess's shape is kept and moved onto
+/// it (the alignment patterns may still refine it). `None` when no finder
+/// is found.
 pub(crate) fn fit_symbol(
     img: &GrayImage,
     version: u32,
@@ -308,7 +310,7 @@ pub(crate) fn fit_symbol(
             }
         }
     }
-    if found.len() < 2 {
+    if found.is_empty() {
         return None;
     }
     if found.len() == 2 {
@@ -329,7 +331,9 @@ pub(crate) fn fit_symbol(
         let p = (a.1.0 + c * mx - s * my, a.1.1 + s * mx + c * my);
         found.push((*missing, p, 0.3));
     }
-    let mut h = Homography::fit(&found)?;
+    // One finder alone (the others covered): the guess's shape, moved onto
+    // it, until the alignment patterns refine it.
+    let mut h = if found.len() == 1 { h } else { Homography::fit(&found)? };
     let centres = v.getAlignmentPatternCenters();
     let mut points = found.clone();
     for &cy in centres {

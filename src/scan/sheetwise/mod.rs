@@ -149,8 +149,8 @@ pub fn read_missing(
     stats.candidates += cands.len();
     cands.retain(|c| !known.iter().any(|k| inside(k, c.at, 1.0)));
     let (w, h) = (f64::from(page.width()), f64::from(page.height()));
-    // Hypotheses: (origin, u, v, anchor finder, support, score).
-    let mut hyps: Vec<(Pt, Pt, Pt, usize, usize, f32)> = Vec::new();
+    // Hypotheses: (origin, u, v, anchor finder, support, best score, total score).
+    let mut hyps: Vec<(Pt, Pt, Pt, usize, usize, f32, f32)> = Vec::new();
     let roles = geometry::finder_centres(model.dim);
     for c in &cands {
         let nearest = known
@@ -183,20 +183,22 @@ pub fn read_missing(
             match hyps.iter_mut().find(|hy| norm((hy.0.0 - origin.0, hy.0.1 - origin.1)) < 3.0 * model.module) {
                 Some(hy) => {
                     hy.4 += 1;
+                    hy.6 += c.score;
                     if c.score > hy.5 {
                         hy.3 = role;
                         hy.5 = c.score;
                     }
                 }
-                None => hyps.push((origin, u, v, role, 1, c.score)),
+                None => hyps.push((origin, u, v, role, 1, c.score, c.score)),
             }
         }
     }
-    // Symbols two or three finders agree on first; one finder alone (the
-    // others stained or torn off) only when it is a clear one.
+    // Symbols the clearest finders agree on first (three clear finders
+    // before one, one clear finder before two faint ones); one finder alone
+    // (the others stained or torn off) only when it is a clear one.
     hyps.retain(|h| h.4 >= 2 || h.5 >= SINGLE_MIN_SCORE);
-    hyps.sort_by(|a, b| b.4.cmp(&a.4).then(b.5.total_cmp(&a.5)));
-    for (origin, u, v, anchor, _, _) in hyps {
+    hyps.sort_by(|a, b| b.6.total_cmp(&a.6));
+    for (origin, u, v, anchor, _, _, _) in hyps {
         if stats.fits >= MAX_FITS {
             break;
         }
