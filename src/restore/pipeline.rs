@@ -148,14 +148,29 @@ fn is_frame(text: &str) -> bool {
 
 /// The sheet-aware pass ([`scan::sheetwise`]): on every page, the sheet's
 /// codes the page search missed, found and decoded with what the codes read
-/// there say about them. Codes are added to `per_page`; returns how many.
-fn sheet_pass(pages: &[Page], per_page: &mut [Vec<FoundCode>]) -> usize {
+/// there say about them; then, with several pages, the symbols no page
+/// decoded alone combined across the pages (several photos of one sheet).
+/// Codes are added to `per_page` and `combined`; returns how many.
+fn sheet_pass(pages: &[Page], per_page: &mut [Vec<FoundCode>], combined: &mut Vec<Located>) -> usize {
     let mut added = 0;
+    let mut unread = Vec::new();
     for (page, found) in pages.iter().zip(per_page.iter_mut()) {
-        let (more, _) = scan::sheetwise::read_missing(&page.image, found, &is_frame);
-        for code in more {
+        let read = scan::sheetwise::read_page(&page.image, found, &is_frame);
+        for code in read.codes {
             if !found.iter().any(|f| f.text == code.text) {
                 found.push(code);
+                added += 1;
+            }
+        }
+        unread.extend(read.unread);
+    }
+    if pages.len() > 1 && unread.len() > 1 {
+        let refs: Vec<&scan::sheetwise::Unread> = unread.iter().collect();
+        for (text, bytes, photos) in scan::sheetwise::combine(&refs, &is_frame) {
+            let known = per_page.iter().flatten().any(|f| f.text == text) || combined.iter().any(|c| c.text == text);
+            if !known {
+                let place = format!("{photos} scans combined");
+                combined.push(Located { text, bytes, place, ecc: None });
                 added += 1;
             }
         }
@@ -163,9 +178,15 @@ fn sheet_pass(pages: &[Page], per_page: &mut [Vec<FoundCode>]) -> usize {
     added
 }
 
-/// Every code of every page, with where it was found.
-fn locate_all(pages: &[Page], per_page: &[Vec<FoundCode>]) -> Vec<Located> {
-    pages.iter().zip(per_page).flat_map(|(page, codes)| codes.iter().cloned().map(|c| located(page, c))).collect()
+/// Every code of every page, with where it was found, then the codes read
+/// by combining pages.
+fn locate_all(pages: &[Page], per_page: &[Vec<FoundCode>], combined: &[Located]) -> Vec<Located> {
+    pages
+        .iter()
+        .zip(per_page)
+        .flat_map(|(page, codes)| codes.iter().cloned().map(|c| located(page, c)))
+        .chain(combined.iter().cloned())
+        .collect()
 }
 
 /// Find the codes on the pages, assemble them, and read the recovery text
@@ -178,9 +199,10 @@ fn locate_all(pages: &[Page], per_page: &[Vec<FoundCode>]) -> Vec<Located> {
 /// sheet-aware reader again; the recovery text.
 pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(Event<'_>)) -> Scanned {
     let mut per_page = codes_pass(pages, opts.effort, Pass::Codes, progress);
-    let mut report = assemble_with_text(&locate_all(pages, &per_page), &[]);
-    if !all_restored(&report) && sheet_pass(pages, &mut per_page) > 0 {
-        report = assemble_with_text(&locate_all(pages, &per_page), &[]);
+    let mut combined = Vec::new();
+    let mut report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
+    if !all_restored(&report) && sheet_pass(pages, &mut per_page, &mut combined) > 0 {
+        report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
     }
     let kept: u64 = pages.iter().map(|p| u64::from(p.image.width()) * u64::from(p.image.height())).sum();
     if !all_restored(&report) && opts.effort != Effort::Thorough && kept <= KEEP_PIXELS {
@@ -196,14 +218,14 @@ pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(E
             }
         }
         if new > 0 {
-            report = assemble_with_text(&locate_all(pages, &per_page), &[]);
+            report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
             if !all_restored(&report) {
-                sheet_pass(pages, &mut per_page);
+                sheet_pass(pages, &mut per_page, &mut combined);
             }
         }
-        report = assemble_with_text(&locate_all(pages, &per_page), &[]);
+        report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
     }
-    let found = locate_all(pages, &per_page);
+    let found = locate_all(pages, &per_page, &combined);
     let mut text = None;
     if opts.always_read_text || !all_restored(&report) {
         let mut lines = Vec::new();

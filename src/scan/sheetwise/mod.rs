@@ -127,6 +127,53 @@ pub fn read_missing(
     found: &[FoundCode],
     accept: &dyn Fn(&str) -> bool,
 ) -> (Vec<FoundCode>, SheetStats) {
+    let read = read_page(page, found, accept);
+    (read.codes, read.stats)
+}
+
+/// A symbol of the sheet fitted on a page that did not decode alone: its
+/// soft module values, kept to be combined with other photos of the same
+/// sheet ([`combine`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unread {
+    version: u32,
+    level: Option<ErrorCorrectionLevel>,
+    soft: symbol::Soft,
+    /// Agreement of its format information with the best format word.
+    format: f32,
+}
+
+/// What [`read_page`] read on one page.
+#[derive(Debug, Clone, Default)]
+pub struct PageRead {
+    /// Codes read (texts `accept` took), not among those given.
+    pub codes: Vec<FoundCode>,
+    /// What was done.
+    pub stats: SheetStats,
+    /// Symbols fitted but not decoded, clearest first (at most
+    /// [`MAX_UNREAD`]).
+    pub unread: Vec<Unread>,
+}
+
+/// Most undecoded symbols [`read_page`] keeps from one page.
+pub const MAX_UNREAD: usize = 16;
+
+/// [`read_missing`], also keeping the symbols that were fitted but did not
+/// decode, for [`combine`].
+pub fn read_page(page: &GrayImage, found: &[FoundCode], accept: &dyn Fn(&str) -> bool) -> PageRead {
+    let mut unread = Vec::new();
+    let (codes, stats) = read_page_into(page, found, accept, &mut unread);
+    unread.sort_by(|a: &Unread, b: &Unread| b.format.total_cmp(&a.format));
+    unread.truncate(MAX_UNREAD);
+    PageRead { codes, stats, unread }
+}
+
+fn read_page_into(
+    page: &GrayImage,
+    found: &[FoundCode],
+    accept: &dyn Fn(&str) -> bool,
+    unread: &mut Vec<Unread>,
+) -> (Vec<FoundCode>, SheetStats) {
     let mut stats = SheetStats::default();
     let mut known: Vec<FoundCode> = found.iter().filter(|c| c.dimension >= 21 && accept(&c.text)).cloned().collect();
     let mut new: Vec<FoundCode> = Vec::new();
@@ -208,7 +255,7 @@ pub fn read_missing(
             continue;
         }
         let guess = Homography::affine(origin, u, v);
-        if let Some(code) = try_symbol(page, &model, &guess, anchor, 1.5, accept, &mut stats)
+        if let Some(code) = try_symbol(page, &model, &guess, anchor, 1.5, accept, &mut stats, Some(&mut *unread))
             && !known.iter().any(|k| k.text == code.text)
         {
             known.push(code.clone());
@@ -309,13 +356,19 @@ fn try_symbol(
     radius: f64,
     accept: &dyn Fn(&str) -> bool,
     stats: &mut SheetStats,
+    unread: Option<&mut Vec<Unread>>,
 ) -> Option<FoundCode> {
     stats.fits += 1;
     let h = geometry::fit_symbol(page, model.version, guess, anchor, radius)?;
+    let mut first = None;
     for how in sampling_phases() {
         stats.decodes += 1;
         let soft = geometry::soft_modules(page, &h, model.dim, how);
-        let Some(d) = symbol::decode(&soft, model.version, model.level) else {
+        let decoded = symbol::decode(&soft, model.version, model.level);
+        if first.is_none() {
+            first = Some(soft);
+        }
+        let Some(d) = decoded else {
             continue;
         };
         if !accept(&d.text) {
@@ -330,7 +383,81 @@ fn try_symbol(
         let ecc = d.usage();
         return Some(FoundCode { text: d.text, bytes: d.bytes, corners, ecc: Some(ecc), dimension: model.dim });
     }
+    if let (Some(unread), Some(soft)) = (unread, first) {
+        let format = symbol::format_candidates(&soft)
+            .into_iter()
+            .find(|c| model.level.is_none_or(|l| l == c.0))
+            .map_or(0.0, |c| c.2);
+        unread.push(Unread { version: model.version, level: model.level, soft, format });
+    }
     None
+}
+
+/// Lowest agreement of two undecoded symbols' data modules at which they
+/// are taken for the same code (different codes agree about 0).
+const SAME_CODE: f32 = 0.3;
+
+/// Several photos of one sheet, combined per code: the undecoded symbols of
+/// every page ([`PageRead::unread`]) whose data modules agree are the same
+/// code seen twice or more; their soft values are averaged module by module
+/// (so codeword by codeword) and decoded again. Returns the texts `accept`
+/// takes, with the number of photos each was combined from.
+pub fn combine(unread: &[&Unread], accept: &dyn Fn(&str) -> bool) -> Vec<(String, Vec<u8>, usize)> {
+    let n = unread.len();
+    let mut group: Vec<usize> = (0..n).collect();
+    fn root(g: &mut [usize], mut i: usize) -> usize {
+        while g[i] != i {
+            g[i] = g[g[i]];
+            i = g[i];
+        }
+        i
+    }
+    let positions: Vec<Option<Vec<(u32, u32)>>> = unread
+        .iter()
+        .map(|u| rxing::qrcode::common::Version::Model2(u.version).ok().and_then(super::margin::bit_positions))
+        .collect();
+    for i in 0..n {
+        for j in i + 1..n {
+            if unread[i].version != unread[j].version {
+                continue;
+            }
+            let Some(pos) = &positions[i] else { continue };
+            let (a, b) = (&unread[i].soft, &unread[j].soft);
+            let (mut ab, mut aa, mut bb) = (0f32, 0f32, 0f32);
+            for &(x, y) in pos {
+                let (va, vb) = (a.at(x, y), b.at(x, y));
+                ab += va * vb;
+                aa += va * va;
+                bb += vb * vb;
+            }
+            if ab / (aa * bb).sqrt().max(1e-6) >= SAME_CODE {
+                let (ri, rj) = (root(&mut group, i), root(&mut group, j));
+                group[ri] = rj;
+            }
+        }
+    }
+    let mut out: Vec<(String, Vec<u8>, usize)> = Vec::new();
+    for r in 0..n {
+        let members: Vec<usize> = (0..n).filter(|&i| root(&mut group, i) == r).collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let first = unread[members[0]];
+        let mut values = vec![0f32; first.soft.values.len()];
+        for &m in &members {
+            for (v, s) in values.iter_mut().zip(&unread[m].soft.values) {
+                *v += s / members.len() as f32;
+            }
+        }
+        let soft = symbol::Soft { dim: first.soft.dim, values };
+        if let Some(d) = symbol::decode(&soft, first.version, first.level)
+            && accept(&d.text)
+            && !out.iter().any(|o| o.0 == d.text)
+        {
+            out.push((d.text, d.bytes, members.len()));
+        }
+    }
+    out
 }
 
 /// No code of the sheet read yet: finder candidates at several module sizes,
@@ -429,7 +556,7 @@ fn blind(
             let origin = (tl.0 - 3.5 * (u.0 + v.0), tl.1 - 3.5 * (u.1 + v.1));
             let model = Model { version, dim, module: (norm(u) + norm(v)) / 2.0, level: None };
             let guess = Homography::affine(origin, u, v);
-            if let Some(code) = try_symbol(page, &model, &guess, 0, 1.0, accept, stats) {
+            if let Some(code) = try_symbol(page, &model, &guess, 0, 1.0, accept, stats, None) {
                 return Some(code);
             }
         }
@@ -446,5 +573,65 @@ impl symbol::Decoded {
             corrected: self.corrected as u16,
             blocks: self.blocks,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sheet::qr::{self, Ecc};
+
+    /// Gaussian noise (Box–Muller over a 64-bit LCG), seeded.
+    struct Noise(u64);
+    impl Noise {
+        fn unit(&mut self) -> f32 {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((self.0 >> 40) as f32 + 0.5) / (1u64 << 24) as f32
+        }
+        fn normal(&mut self) -> f32 {
+            let (u1, u2) = (self.unit(), self.unit());
+            (-2.0 * u1.ln()).sqrt() * (std::f32::consts::TAU * u2).cos()
+        }
+    }
+
+    /// `copies` noisy soft reads of `text`'s level-H symbol: each module
+    /// ±1 plus noise of σ 1 (one bit in six wrong).
+    fn noisy_reads(text: &str, copies: usize, seed: u64) -> (u32, Vec<Unread>) {
+        let symbol = qr::encode(text, Ecc::H).unwrap();
+        let clean = symbol::tests::soft_of(&symbol, 1.0);
+        let mut noise = Noise(seed);
+        let reads = (0..copies)
+            .map(|_| {
+                let values = clean.values.iter().map(|v| v + noise.normal()).collect();
+                let soft = symbol::Soft { dim: clean.dim, values };
+                Unread { version: symbol.version as u32, level: Some(ErrorCorrectionLevel::H), soft, format: 0.5 }
+            })
+            .collect();
+        (symbol.version as u32, reads)
+    }
+
+    #[test]
+    fn photos_of_one_code_combine_when_none_reads_alone() {
+        let texts = [
+            "PAPERSEED2:0123456789012345678901234567890123456789",
+            "PAPERSEED2:9876543210987654321098765432109876543210",
+        ];
+        let mut all = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let (version, reads) = noisy_reads(text, 4, 17 + i as u64);
+            for r in &reads {
+                assert_eq!(symbol::decode(&r.soft, version, r.level), None, "one noisy read alone must not decode");
+            }
+            all.extend(reads);
+        }
+        let refs: Vec<&Unread> = all.iter().collect();
+        let mut got = combine(&refs, &|t| t.starts_with("PAPERSEED2:"));
+        got.sort();
+        let mut want: Vec<(String, Vec<u8>, usize)> =
+            texts.iter().map(|t| (t.to_string(), t.as_bytes().to_vec(), 4)).collect();
+        want.sort();
+        assert_eq!(got, want, "each code combined from its own four reads, and only those");
+        // What the caller refuses is not returned.
+        assert!(combine(&refs, &|_| false).is_empty());
     }
 }
