@@ -257,8 +257,8 @@ pub(crate) fn locate(img: &GrayImage, h: &Homography, at: Pt, pattern: Pattern, 
 }
 
 /// Lowest correlation at which a located pattern is trusted.
-const FINDER_TRUST: f32 = 0.45;
-const ALIGNMENT_TRUST: f32 = 0.35;
+const FINDER_TRUST: f32 = 0.3;
+const ALIGNMENT_TRUST: f32 = 0.25;
 
 /// The finder patterns' centres in module coordinates: top-left,
 /// top-right, bottom-left.

@@ -266,6 +266,38 @@ fn read_page_into(
     (new, stats)
 }
 
+/// Highest version a paperseed code has (docs/FORMAT.md §5).
+const MAX_VERSION: u32 = 15;
+
+/// Lowest agreement of a blind triple's timing patterns with the
+/// alternation its version implies.
+const MIN_TIMING: f64 = 0.15;
+
+/// Agreement (−1…1) of the two timing patterns (row 6 between the top
+/// finders, column 6 between the left ones) of a `version` symbol with
+/// finder centres `tl`, `tr`, `bl` with their dark–light alternation.
+fn timing_score(page: &GrayImage, version: u32, tl: Pt, tr: Pt, bl: Pt) -> f64 {
+    let dim = 17 + 4 * version;
+    let span = f64::from(dim) - 7.0;
+    let u = ((tr.0 - tl.0) / span, (tr.1 - tl.1) / span);
+    let v = ((bl.0 - tl.0) / span, (bl.1 - tl.1) / span);
+    let origin = (tl.0 - 3.5 * (u.0 + v.0), tl.1 - 3.5 * (u.1 + v.1));
+    let h = Homography::affine(origin, u, v);
+    let mut greys = Vec::new();
+    let mut dark = Vec::new();
+    for i in 8..dim - 8 {
+        let a = f64::from(i) + 0.5;
+        for p in [(a, 6.5), (6.5, a)] {
+            greys.push(f64::from(geometry::sample(page, h.map(p))));
+            dark.push(i % 2 == 0);
+        }
+    }
+    let n = greys.len() as f64;
+    let mean = greys.iter().sum::<f64>() / n;
+    let sd = (greys.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / n).sqrt().max(1.0);
+    greys.iter().zip(&dark).map(|(g, &d)| if d { (mean - g) / sd } else { (g - mean) / sd }).sum::<f64>() / n
+}
+
 /// Agreement (−1…1) of the version-information modules of a `version`
 /// symbol whose finder centres are `tl`, `tr`, `bl` with that version's
 /// word (ISO/IEC 18004 §7.10: 18 bits beside the top-right and the
@@ -496,7 +528,7 @@ fn blind(
                     let cross = ab.0 * ac.1 - ab.1 * ac.0;
                     let (tr, bl) = if cross > 0.0 { (b.at, c.at) } else { (c.at, b.at) };
                     // The same finders seen at a neighbouring module size.
-                    let near = |p: Pt, q: Pt| norm((p.0 - q.0, p.1 - q.1)) < 2.0 * m;
+                    let near = |p: Pt, q: Pt| norm((p.0 - q.0, p.1 - q.1)) < 4.0 * m;
                     if triples.iter().any(|t| near(t.0, a.at) && near(t.1, tr) && near(t.2, bl)) {
                         continue;
                     }
@@ -534,14 +566,19 @@ fn blind(
         // Versions whose module size fits the finders' scale; from version 7
         // on, ranked by how well the symbol's two version-information
         // blocks (placed as that version would place them) spell it.
-        let mut versions: Vec<(u32, f64)> = (1..=40u32)
+        // and by how well the timing patterns between the finders alternate
+        // at that version's module count (a triple of finders from two
+        // different codes has none).
+        let mut versions: Vec<(u32, f64)> = (1..=MAX_VERSION)
             .map(|v| (v, leg / f64::from(17 + 4 * v - 7)))
             .filter(|&(_, module)| (0.6 * m..=1.6 * m).contains(&module))
             .map(|(v, module)| {
                 let closeness = 1.0 - (module / m - 1.0).abs();
                 let spelled = if v >= 7 { version_score(page, v, tl, tr, bl) } else { 0.0 };
-                (v, spelled + 0.5 * closeness)
+                let timing = timing_score(page, v, tl, tr, bl);
+                (v, timing + spelled + 0.5 * closeness)
             })
+            .filter(|&(v, _)| timing_score(page, v, tl, tr, bl) >= MIN_TIMING)
             .collect();
         versions.sort_by(|a, b| b.1.total_cmp(&a.1));
         for (version, _) in versions.into_iter().take(4) {
