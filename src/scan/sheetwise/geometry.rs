@@ -129,12 +129,13 @@ fn solve(mut a: Vec<Vec<f64>>) -> Option<Vec<f64>> {
             return None;
         }
         a.swap(col, piv);
-        for r in 0..n {
+        let pivot = a[col].clone();
+        for (r, row) in a.iter_mut().enumerate() {
             if r != col {
-                let f = a[r][col] / a[col][col];
+                let f = row[col] / pivot[col];
                 if f != 0.0 {
-                    for c in col..=n {
-                        a[r][c] -= f * a[col][c];
+                    for (x, p) in row.iter_mut().zip(&pivot).skip(col) {
+                        *x -= f * p;
                     }
                 }
             }
@@ -340,7 +341,7 @@ pub(crate) fn fit_symbol(
         for &cx in centres {
             let (cx, cy) = (f64::from(cx), f64::from(cy));
             // Alignment patterns overlapping a finder are not drawn.
-            if (cx < 9.0 && cy < 9.0) || (cx > dim - 10.0 && cy < 9.0) || (cx < 9.0 && cy > dim - 10.0) {
+            if (cy < 9.0 && (cx < 9.0 || cx > dim - 10.0)) || (cx < 9.0 && cy > dim - 10.0) {
                 continue;
             }
             let at = (cx + 0.5, cy + 0.5);

@@ -255,7 +255,7 @@ fn read_page_into(
             continue;
         }
         let guess = Homography::affine(origin, u, v);
-        if let Some(code) = try_symbol(page, &model, &guess, anchor, 1.5, accept, &mut stats, Some(&mut *unread))
+        if let Some(code) = try_symbol(page, &model, &guess, (anchor, 1.5), accept, &mut stats, Some(&mut *unread))
             && !known.iter().any(|k| k.text == code.text)
         {
             known.push(code.clone());
@@ -384,8 +384,7 @@ fn try_symbol(
     page: &GrayImage,
     model: &Model,
     guess: &Homography,
-    anchor: usize,
-    radius: f64,
+    (anchor, radius): (usize, f64),
     accept: &dyn Fn(&str) -> bool,
     stats: &mut SheetStats,
     unread: Option<&mut Vec<Unread>>,
@@ -593,7 +592,7 @@ fn blind(
             let origin = (tl.0 - 3.5 * (u.0 + v.0), tl.1 - 3.5 * (u.1 + v.1));
             let model = Model { version, dim, module: (norm(u) + norm(v)) / 2.0, level: None };
             let guess = Homography::affine(origin, u, v);
-            if let Some(code) = try_symbol(page, &model, &guess, 0, 1.0, accept, stats, None) {
+            if let Some(code) = try_symbol(page, &model, &guess, (0, 1.0), accept, stats, None) {
                 return Some(code);
             }
         }
