@@ -5,20 +5,20 @@
 //! size, and the same orientation on the page. Once one is read, the others
 //! need no binarisation and no guessing of their size:
 //!
-//! 1. **Finders by shape** ([`finders`]): finder patterns are measured at
+//! 1. **Finders by shape** (`finders`): finder patterns are measured at
 //!    the known module size from box sums of the grey page (no threshold),
 //!    which survives blur and 2.5–3.5-pixel modules.
 //! 2. **Hypotheses**: each candidate is taken as a code's top-left, top-right
 //!    or bottom-left finder; with the known version and orientation, that
 //!    places the whole symbol. Candidates that place the same symbol support
 //!    each other; a single finder is enough (a stain may cover the others).
-//! 3. **Fit** ([`geometry`]): the finders and the alignment patterns are
+//! 3. **Fit** (`geometry`): the finders and the alignment patterns are
 //!    located by correlation around the hypothesis and a projective map
 //!    fitted to them.
-//! 4. **Soft sampling and decoding** ([`symbol`]): each module gets a soft
+//! 4. **Soft sampling and decoding** (`symbol`): each module gets a soft
 //!    value against a local threshold, codewords a reliability; each block
 //!    is corrected with its least reliable codewords erased (errors and
-//!    erasures, 2e + s ≤ d − 1, with Reed–Solomon of [`rs`]); a few sampling
+//!    erasures, 2e + s ≤ d − 1, with Reed–Solomon of `rs`); a few sampling
 //!    phases and a module-space sharpening are tried.
 //!
 //! When no code was read at all, candidate finders are measured at several
