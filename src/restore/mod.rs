@@ -52,20 +52,15 @@ pub fn region(x: f32, y: f32, width: u32, height: u32) -> &'static str {
 
 /// Find every QR code on a page.
 pub fn scan_page(page: &Page, opts: &DetectOptions) -> Vec<Located> {
+    scan::find_codes(&page.image, opts).into_iter().map(|c| located(page, c)).collect()
+}
+
+/// A code found on `page`, with where.
+pub fn located(page: &Page, c: scan::FoundCode) -> Located {
     let (w, h) = page.image.dimensions();
-    scan::find_codes(&page.image, opts)
-        .into_iter()
-        .map(|c| {
-            let cx = c.corners.iter().map(|p| p.0).sum::<f32>() / 4.0;
-            let cy = c.corners.iter().map(|p| p.1).sum::<f32>() / 4.0;
-            Located {
-                place: format!("{}, {}", page.source, region(cx, cy, w, h)),
-                text: c.text,
-                bytes: c.bytes,
-                ecc: c.ecc,
-            }
-        })
-        .collect()
+    let cx = c.corners.iter().map(|p| p.0).sum::<f32>() / 4.0;
+    let cy = c.corners.iter().map(|p| p.1).sum::<f32>() / 4.0;
+    Located { place: format!("{}, {}", page.source, region(cx, cy, w, h)), text: c.text, bytes: c.bytes, ecc: c.ecc }
 }
 
 /// Assemble everything found.

@@ -8,9 +8,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Located, TextRead, assemble_with_text, scan_page};
+use super::{Located, TextRead, assemble_with_text, located};
 use crate::assemble::{Outcome, Report};
-use crate::scan::{self, Budget, DetectOptions, Effort, Limits, Page, ScanError, Skipped};
+use crate::format::frame::Frame;
+use crate::scan::{self, Budget, DetectOptions, Effort, FoundCode, Limits, Page, ScanError, Skipped};
 
 /// Pages kept in memory for a harder second pass, in pixels (≈ 11 A4 pages
 /// at 300 dpi); with more, the harder pass is left out.
@@ -127,33 +128,104 @@ pub fn scan_files(
     Ok(scan_pages(&pages, opts, progress))
 }
 
-/// One pass of `detect` over every page.
-fn codes_pass(pages: &[Page], effort: Effort, pass: Pass, progress: &mut dyn FnMut(Event<'_>)) -> Vec<Located> {
+/// One pass of `detect` over every page: the codes found on each.
+fn codes_pass(pages: &[Page], effort: Effort, pass: Pass, progress: &mut dyn FnMut(Event<'_>)) -> Vec<Vec<FoundCode>> {
     progress(Event::PassStarts { pass, pages: pages.len() });
     let mut found = Vec::new();
     for (i, page) in pages.iter().enumerate() {
         progress(Event::Page { done: i + 1, total: pages.len(), source: &page.source });
-        found.extend(scan_page(page, &DetectOptions { expected: None, effort }));
+        found.push(scan::find_codes(&page.image, &DetectOptions { expected: None, effort }));
     }
     progress(Event::PassDone);
     found
 }
 
+/// Whether a code's text is a paperseed frame whose CRC holds: the codes the
+/// sheet-aware reader looks for and returns.
+fn is_frame(text: &str) -> bool {
+    Frame::parse(text).is_ok()
+}
+
+/// The sheet-aware pass ([`scan::sheetwise`]): on every page, the sheet's
+/// codes the page search missed, found and decoded with what the codes read
+/// there say about them; then, with several pages, the symbols no page
+/// decoded alone combined across the pages (several photos of one sheet).
+/// Codes are added to `per_page` and `combined`; returns how many.
+fn sheet_pass(pages: &[Page], per_page: &mut [Vec<FoundCode>], combined: &mut Vec<Located>) -> usize {
+    let mut added = 0;
+    let mut unread = Vec::new();
+    for (page, found) in pages.iter().zip(per_page.iter_mut()) {
+        let read = scan::sheetwise::read_page(&page.image, found, &is_frame);
+        for code in read.codes {
+            if !found.iter().any(|f| f.text == code.text) {
+                found.push(code);
+                added += 1;
+            }
+        }
+        unread.extend(read.unread);
+    }
+    if pages.len() > 1 && unread.len() > 1 {
+        let refs: Vec<&scan::sheetwise::Unread> = unread.iter().collect();
+        for (text, bytes, photos) in scan::sheetwise::combine(&refs, &is_frame) {
+            let known = per_page.iter().flatten().any(|f| f.text == text) || combined.iter().any(|c| c.text == text);
+            if !known {
+                let place = format!("{photos} scans combined");
+                combined.push(Located { text, bytes, place, ecc: None });
+                added += 1;
+            }
+        }
+    }
+    added
+}
+
+/// Every code of every page, with where it was found, then the codes read
+/// by combining pages.
+fn locate_all(pages: &[Page], per_page: &[Vec<FoundCode>], combined: &[Located]) -> Vec<Located> {
+    pages
+        .iter()
+        .zip(per_page)
+        .flat_map(|(page, codes)| codes.iter().cloned().map(|c| located(page, c)))
+        .chain(combined.iter().cloned())
+        .collect()
+}
+
 /// Find the codes on the pages, assemble them, and read the recovery text
 /// when codes are missing (or when `opts.always_read_text`).
+///
+/// Codes are looked for in turn, each step only while the sets found are not
+/// all rebuilt: the page search at `opts.effort`; the sheet-aware reader
+/// (fast: it starts from the codes read); a thorough page search (unless the
+/// first was thorough or the pages are too large to keep) followed by the
+/// sheet-aware reader again; the recovery text.
 pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(Event<'_>)) -> Scanned {
-    let mut found = codes_pass(pages, opts.effort, Pass::Codes, progress);
-    let mut report = assemble_with_text(&found, &[]);
+    let mut per_page = codes_pass(pages, opts.effort, Pass::Codes, progress);
+    let mut combined = Vec::new();
+    let mut report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
+    if !all_restored(&report) && sheet_pass(pages, &mut per_page, &mut combined) > 0 {
+        report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
+    }
     let kept: u64 = pages.iter().map(|p| u64::from(p.image.width()) * u64::from(p.image.height())).sum();
     if !all_restored(&report) && opts.effort != Effort::Thorough && kept <= KEEP_PIXELS {
         let pass = Pass::Harder { nothing_found: report.sets.is_empty() };
-        for code in codes_pass(pages, Effort::Thorough, pass, progress) {
-            if !found.iter().any(|f| f.text == code.text && f.place == code.place) {
-                found.push(code);
+        let harder = codes_pass(pages, Effort::Thorough, pass, progress);
+        let mut new = 0;
+        for (found, more) in per_page.iter_mut().zip(harder) {
+            for code in more {
+                if !found.iter().any(|f| f.text == code.text) {
+                    found.push(code);
+                    new += 1;
+                }
             }
         }
-        report = assemble_with_text(&found, &[]);
+        if new > 0 {
+            report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
+            if !all_restored(&report) {
+                sheet_pass(pages, &mut per_page, &mut combined);
+            }
+        }
+        report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
     }
+    let found = locate_all(pages, &per_page, &combined);
     let mut text = None;
     if opts.always_read_text || !all_restored(&report) {
         let mut lines = Vec::new();

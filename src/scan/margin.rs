@@ -144,7 +144,7 @@ fn read_format(bits: &BitMatrix) -> FormatInformation {
 
 /// Whether the data mask `mask` inverts the module at column `x`, row `y`
 /// (ISO/IEC 18004 table 10; rxing's `GetDataMaskBit`).
-fn mask_bit(mask: u8, x: u32, y: u32) -> bool {
+pub(crate) fn mask_bit(mask: u8, x: u32, y: u32) -> bool {
     match mask {
         0 => (y + x).is_multiple_of(2),
         1 => y.is_multiple_of(2),
@@ -162,7 +162,7 @@ fn mask_bit(mask: u8, x: u32, y: u32) -> bool {
 /// alternately upwards and downwards, skipping function patterns (rxing's
 /// `ReadQRCodewords`). Bit `i` belongs to codeword `i / 8`, most significant
 /// bit first.
-fn bit_positions(version: VersionRef) -> Option<Vec<(u32, u32)>> {
+pub(crate) fn bit_positions(version: VersionRef) -> Option<Vec<(u32, u32)>> {
     let function = version.buildFunctionPattern().ok()?;
     let dim = version.getDimensionForVersion();
     let mut out = Vec::with_capacity(version.getTotalCodewords() as usize * 8);

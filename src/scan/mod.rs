@@ -31,6 +31,7 @@ pub mod load;
 pub mod margin;
 mod pdfguard;
 pub mod prepare;
+pub mod sheetwise;
 mod shrink;
 pub mod text;
 

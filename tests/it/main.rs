@@ -19,5 +19,6 @@ mod protect;
 mod scan_corpus;
 mod shares;
 mod sheet_render;
+mod sheetwise;
 mod v1_compat;
 mod vectors;

@@ -508,6 +508,7 @@ mod tests {
             bytes: t.as_bytes().to_vec(),
             corners: [(x, y), (x + 100.0, y), (x + 100.0, y + 100.0), (x, y + 100.0)],
             ecc: None,
+            dimension: 21,
         };
         let mut codes = vec![at(300.0, 410.0, "d"), at(310.0, 10.0, "b"), at(0.0, 400.0, "c"), at(0.0, 30.0, "a")];
         sort_reading_order(&mut codes);

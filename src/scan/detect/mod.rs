@@ -91,6 +91,8 @@ pub struct FoundCode {
     /// [`super::margin`]), for the first read of this code the search made;
     /// `None` only if the symbol could not be measured (not QR Model 2).
     pub ecc: Option<EccUsage>,
+    /// Modules on a side of the symbol (21 for version 1, 17 + 4·version).
+    pub dimension: u32,
 }
 
 impl FoundCode {

@@ -147,7 +147,8 @@ impl Search<'_> {
             let corners = hit.corners.map(|c| frame.to_page(c));
             self.modules.push(hit.module / frame.scale);
             let ecc = catch_unwind(AssertUnwindSafe(|| margin::measure(&hit.bits))).ok().flatten();
-            self.found.push(FoundCode { text: hit.text, bytes: hit.bytes, corners, ecc });
+            let dimension = hit.bits.width();
+            self.found.push(FoundCode { text: hit.text, bytes: hit.bytes, corners, ecc, dimension });
             added += 1;
         }
         for (p, module) in decoded.loose {
