@@ -65,9 +65,10 @@ pub fn instruction_blocks(doc: &SheetDoc) -> Vec<Block> {
         );
         let steps = [
             format!("Scan or photograph this sheet and {} other share sheet(s), flat, whole and sharp.", sk - 1),
-            "Run `paperseed restore share1.jpg share2.jpg` (install it with `cargo install paperseed`, Rust from \
-             rust-lang.org). Without a scan: `paperseed restore --type`, then one sheet's recovery text and the \
-             others' share words."
+            "Run `paperseed restore share1.jpg share2.jpg` (install: `cargo install paperseed`, Rust from \
+             rust-lang.org), or with no install open restore.html (`paperseed restore-page` writes it) in a web \
+             browser, offline. Without a scan: `paperseed restore --type` or the page, then one sheet's recovery \
+             text and the others' share words."
                 .to_string(),
             format!("Check that it reports the fingerprint of the secrets `{fp}` printed above."),
         ];
@@ -85,8 +86,9 @@ pub fn instruction_blocks(doc: &SheetDoc) -> Vec<Block> {
     );
     let steps = [
         "Scan every page at 300 dpi, or photograph it flat, in good light, whole and sharp.".to_string(),
-        "Run `paperseed restore scan.jpg` (install it with `cargo install paperseed`, Rust from \
-         rust-lang.org). If no code reads, run `paperseed restore --type` and type the recovery text."
+        "Run `paperseed restore scan.jpg` (install: `cargo install paperseed`, Rust from rust-lang.org), or \
+         with no install open restore.html (`paperseed restore-page` writes it) in a web browser, offline. If no \
+         code reads, type the recovery text there or in `paperseed restore --type`."
             .to_string(),
         format!(
             "Check that it reports the fingerprint `{fp}` printed above: the secrets are then exactly those printed."
@@ -261,6 +263,9 @@ mod tests {
             "cargo install paperseed",
             "paperseed restore scan.jpg",
             "paperseed restore --type",
+            "open restore.html",
+            "paperseed restore-page",
+            "in a web browser, offline",
             "300 dpi",
             "Any 4 of the 6 square codes",
             "K7QF-3M2X-9TRD",
