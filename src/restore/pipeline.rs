@@ -77,6 +77,9 @@ pub struct Scanned {
     pub text: Option<TextHealth>,
     /// Share words typed (SLIP-39), to combine with the shares read.
     pub words: Vec<crate::protect::slip39::Share>,
+    /// The recovery-text lines that passed their check (read from the pages,
+    /// typed, or given before with [`scan_more`]), assembled into `report`.
+    pub lines: Vec<TextRead>,
 }
 
 /// What the recovery-text reader found on the pages.
@@ -142,8 +145,24 @@ fn codes_pass(pages: &[Page], effort: Effort, pass: Pass, progress: &mut dyn FnM
 /// Find the codes on the pages, assemble them, and read the recovery text
 /// when codes are missing (or when `opts.always_read_text`).
 pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(Event<'_>)) -> Scanned {
-    let mut found = codes_pass(pages, opts.effort, Pass::Codes, progress);
-    let mut report = assemble_with_text(&found, &[]);
+    scan_more(pages, opts, &[], &[], progress)
+}
+
+/// [`scan_pages`] on top of codes and recovery-text lines found before (on
+/// pages scanned earlier, one file at a time, or typed): the harder pass and
+/// the text pass run only when everything together does not yet restore.
+/// The result holds the earlier codes and lines too.
+pub fn scan_more(
+    pages: &[Page],
+    opts: &ScanOptions,
+    found_before: &[Located],
+    lines_before: &[TextRead],
+    progress: &mut dyn FnMut(Event<'_>),
+) -> Scanned {
+    let mut found = found_before.to_vec();
+    found.extend(codes_pass(pages, opts.effort, Pass::Codes, progress));
+    let mut lines = lines_before.to_vec();
+    let mut report = assemble_with_text(&found, &lines);
     let kept: u64 = pages.iter().map(|p| u64::from(p.image.width()) * u64::from(p.image.height())).sum();
     if !all_restored(&report) && opts.effort != Effort::Thorough && kept <= KEEP_PIXELS {
         let pass = Pass::Harder { nothing_found: report.sets.is_empty() };
@@ -152,15 +171,14 @@ pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(E
                 found.push(code);
             }
         }
-        report = assemble_with_text(&found, &[]);
+        report = assemble_with_text(&found, &lines);
     }
     let mut text = None;
     if opts.always_read_text || !all_restored(&report) {
-        let mut lines = Vec::new();
         text = Some(read_recovery_text(pages, &mut lines, opts.always_read_text, progress));
         report = assemble_with_text(&found, &lines);
     }
-    Scanned { found, report, pages: pages.len(), text, words: Vec::new() }
+    Scanned { found, report, pages: pages.len(), text, words: Vec::new(), lines }
 }
 
 /// Read the recovery-text blocks of every page: the lines that pass their check.
