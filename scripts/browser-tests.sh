@@ -7,28 +7,43 @@
 # a sheet with invisible characters, a file and an emergency guide, and the
 # camera (Chromium's fake capture device playing a video of the sheet), and
 # checks what it shows against `paperseed restore --json`; no case may make a
-# network request.
+# network request. tests/browser/engines.test.mjs opens it in Firefox
+# (firefox-esr) and WebKit (WebKitGTK's MiniBrowser, Safari's engine) too.
 #
-#   bash scripts/browser-tests.sh [--install]
+#   bash scripts/browser-tests.sh [--install] [--bench]
 #
-# Needs: chromium (Debian's), node and npm, pdftoppm and pdftotext
-# (poppler-utils), zbarimg (zbar-tools), python3. --install installs the Debian
-# packages first (as root, as .ci/run does); puppeteer-core comes from npm
-# (tests/browser/package-lock.json), never a browser download.
+# --bench runs tests/browser/bench.mjs instead: restore times in the page
+# (a 300 dpi A4 PNG and JPEG, a 200 dpi scan, the PDF, encrypted sheets),
+# RUNS=5 tries each, and the page's start time.
+#
+# Needs: chromium, firefox-esr, webkit2gtk-driver and xvfb (Debian's), node
+# and npm, pdftoppm and pdftotext (poppler-utils), zbarimg (zbar-tools),
+# python3. --install installs the Debian packages first (as root, as .ci/run
+# does); puppeteer-core comes from npm (tests/browser/package-lock.json),
+# never a browser download.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = "--install" ]; then
+install=0
+bench=0
+for arg in "$@"; do
+    case "$arg" in
+        --install) install=1 ;;
+        --bench) bench=1 ;;
+        *) echo "usage: $0 [--install] [--bench]" >&2; exit 2 ;;
+    esac
+done
+if [ "$install" = 1 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium poppler-utils zbar-tools >/dev/null
+    apt-get install -y -qq chromium firefox-esr webkit2gtk-driver xvfb xauth poppler-utils zbar-tools >/dev/null
     command -v node >/dev/null || apt-get install -y -qq nodejs npm >/dev/null
 fi
-for tool in chromium node npm pdftoppm pdftotext zbarimg python3; do
+for tool in chromium firefox-esr WebKitWebDriver xvfb-run node npm pdftoppm pdftotext zbarimg python3; do
     command -v "$tool" >/dev/null || { echo "browser-tests: $tool is missing (run with --install)"; exit 2; }
 done
 
-echo "== $(chromium --version 2>/dev/null | head -1), node $(node --version)"
+echo "== $(chromium --version 2>/dev/null | head -1); $(firefox-esr --version 2>/dev/null); WebKitGTK $(dpkg-query -W -f '${Version}' webkit2gtk-driver 2>/dev/null); node $(node --version)"
 (cd tests/browser && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 
 # The release binary (CI has built it for crosscheck.sh); PAPERSEED_BIN=path uses another.
@@ -69,4 +84,13 @@ pdftoppm -r 300 -gray -png -f 1 -l 1 "$work/unusual.pdf" "$work/unusual"
 pdftoppm -r 150 -gray -f 1 -l 1 "$work/exchange.pdf" "$work/camera"
 fixtures y4m "$work/camera.y4m" "$work/camera-1.pgm" 0,150 600,1394
 
-PAGE_FIXTURES="$work" PAPERSEED_BIN="$bin" node --test --test-reporter=spec tests/browser/
+if [ "$bench" = 1 ]; then
+    pdftoppm -r 300 -gray -jpeg -f 1 -l 1 "$work/exchange.pdf" "$work/exchange-300"
+    mv "$work/exchange-300-1.jpg" "$work/exchange-300.jpg"
+    "$bin" -q encode samples/exchange.toml -o "$work/locked-default.pdf" "${date[@]}" --passphrase-file "$work/pass.txt"
+    pdftoppm -r 300 -gray -png -f 1 -l 1 "$work/locked-default.pdf" "$work/locked-default"
+    PAGE_FIXTURES="$work" node tests/browser/bench.mjs
+    exit
+fi
+# (xvfb-run for WebKitGTK, which has no headless mode; Chromium and Firefox run headless.)
+PAGE_FIXTURES="$work" PAPERSEED_BIN="$bin" xvfb-run -a node --test --test-reporter=spec tests/browser/

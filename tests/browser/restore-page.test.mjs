@@ -57,9 +57,12 @@ async function open(browser) {
   await cdp.send('Network.enable');
   cdp.on('Network.requestWillBeSent', (e) => requests.push(e.request.url));
   await page.evaluateOnNewDocument((now) => {
-    const RealDate = Date;
-    // eslint-disable-next-line no-global-assign
     Date.now = () => now;
+    // Anything the Content-Security-Policy had to stop: the page must not even try.
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
   }, NOW_MS);
   await page.goto(PAGE_URL, { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.busy === '0', { timeout: 60000 });
@@ -74,6 +77,7 @@ async function close(t) {
   assert.deepEqual(others, [], 'the page made requests');
   const resources = await t.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
   assert.deepEqual(resources, [], 'the page loaded resources');
+  assert.deepEqual(await t.page.evaluate(() => window.__violations), [], 'the page tried what its CSP forbids');
   assert.deepEqual(t.errors, [], 'errors in the page');
   await t.page.close();
 }
@@ -110,7 +114,7 @@ function restoreJson(args, input) {
 }
 
 // What the page shows for a text: characters a person cannot see as markers.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000\u115F\u1160\u3164\uFFA0\u034F\u180B-\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
+const INVISIBLE = /(?!\n)[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000\u115F\u1160\u3164\uFFA0\u034F\u180B-\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/gu;
 const visible = (s) => s.replace(INVISIBLE, (c) => '\u27e8U+' + c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0') + '\u27e9');
 
 // Every secret `paperseed restore --json` gives is on the page, as it shows them.
@@ -130,6 +134,9 @@ function assertShows(shown, json) {
     for (const w of want) assert.ok(shown.includes(visible(w)), `${s.type} ${s.label}: ${JSON.stringify(w)} not shown`);
   }
   for (const raw of ['\u202e', '\u200b', '\u2066']) assert.ok(!shown.includes(raw), 'an invisible character is shown raw');
+  // Markers only where the secrets hold invisible characters.
+  const markers = (x) => (x.match(/\u27e8U\+[0-9A-F]{4,6}\u27e9/g) || []).length;
+  if (markers(visible(JSON.stringify(json))) === 0) assert.equal(markers(shown), 0, `a marker where none belongs:\n${shown}`);
 }
 
 test('rendered sheets of every sample restore as the CLI restores them', async () => {

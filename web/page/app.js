@@ -108,7 +108,8 @@
   const paint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
   // ---- showing text: characters a person cannot see are shown, never raw --
-  const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000\u115F\u1160\u3164\uFFA0\u034F\u180B-\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+  // (Line breaks excepted: the library never puts one in a single-line field.)
+  const INVISIBLE = /(?!\n)[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000\u115F\u1160\u3164\uFFA0\u034F\u180B-\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
   function codePoint(c) {
     return 'U+' + c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
   }
@@ -232,6 +233,7 @@
     showProgress(r.progress, state);
     $('passphrase-box').hidden = !(r.outcome === 'need_passphrase' || r.outcome === 'wrong_passphrase');
     $('passphrase-error').textContent = '';
+    $('passphrase-error').className = 'bad';
     $('choose-box').hidden = r.outcome !== 'several';
     const needed = $('needed');
     clear(needed);
@@ -594,7 +596,10 @@
     $('passphrase-open').addEventListener('click', () => {
       passphrase = $('passphrase').value;
       $('passphrase').value = '';
-      run(update);
+      const status = $('passphrase-error');
+      status.className = 'note';
+      status.textContent = 'Opening… (this takes a few seconds on purpose: it makes guessing passphrases slow)';
+      run(async () => { await paint(); await update(); });
     });
     $('passphrase').addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter') { ev.preventDefault(); $('passphrase-open').click(); }
