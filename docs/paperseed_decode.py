@@ -134,11 +134,14 @@ def secret_v2(s):
     elif t == "file": out.update(name=s[2], data=s[3])
     else: out.update({f: v for f, v in s.items() if f > 1})  # a type this program does not know
     return out
+EMERGENCY = dict(enumerate(("holder", "account", "uid", "contact", "if_unreachable_48h",
+                            "after_death", "never_do", "where_are_shares")))  # field 3 of a v2 payload
 def show(kind, content):
     doc = {"kind": {2: "encrypted (age, passphrase)", 3: "share"}.get(kind), "data": content}
     if kind == 1:
         doc, _ = cbor(content)
-        if 0 in doc: doc = {"v": doc[0], "title": doc[1], "secrets": [secret_v2(s) for s in doc[2]]}
+        if 0 in doc: doc = {"v": doc[0], "title": doc[1], "secrets": [secret_v2(s) for s in doc[2]],
+                            **({"emergency": {EMERGENCY.get(f, f): v for f, v in doc[3].items()}} if 3 in doc else {})}
         for s in doc["secrets"]:
             if s["type"] in ("totp", "hotp"):  # the key also in base32 and as a URI for authenticator apps
                 s["key_base32"] = base64.b32encode(s["key"]).decode().rstrip("=")

@@ -104,6 +104,8 @@ pub struct Encoded {
     pub code_pages: usize,
     /// The page (0-based) on which the data (secrets, recovery text) ends.
     pub data_page: usize,
+    /// Side of one QR module on paper, in millimetres (0 without codes).
+    pub module_mm: f32,
 }
 
 /// Cut an envelope ([`format::envelope`]) of `kind` into format-v2 frames per `plan`.
@@ -286,8 +288,8 @@ fn render_sheet(
             .collect()
     });
     /// The best layout so far: its rank, sheet, frames, plan and layout.
-    type Candidate = ((bool, usize, i64, usize), SheetDoc, Vec<Frame>, plan::Plan, sheet::Layout);
-    let mut best: Option<Candidate> = None;
+    type Best = (plan::Rank, SheetDoc, Vec<Frame>, plan::Plan, sheet::Layout);
+    let mut best: Option<Best> = None;
     for plan in plan::candidates(carried.len(), opts.redundancy, opts.ecc, EXTRA_SPLITS_TRIED)? {
         let frames = frames_of(kind, carried, &plan)?;
         let codes = frames
@@ -322,11 +324,30 @@ fn render_sheet(
             extra_font: opts.extra_font.clone(),
             recovery,
         };
-        let layout = sheet::layout_sheet(&doc, &sheet_blocks(&doc, backup))?;
-        let spread = layout.data_page > 0 || layout.code_pages > 1;
-        let key = (spread, layout.pages.len(), -((layout.module_mm * 100.0).round() as i64), plan.n);
-        if best.as_ref().is_none_or(|(k, ..)| key < *k) {
-            best = Some((key, doc, frames, plan, layout));
+        // The secrets in clear come first; only when page 1 cannot hold them
+        // with the codes and the recovery text is the text put first (page 1
+        // then restores alone from its text, the clear text follows).
+        let mut layouts = vec![(
+            sheet::DataOrder::SecretsFirst,
+            sheet::layout_sheet(&doc, &sheet_blocks(&doc, backup, sheet::DataOrder::SecretsFirst))?,
+        )];
+        if (layouts[0].1.data_page > 0 || layouts[0].1.pages.len() > 1)
+            && matches!(doc.recovery, sheet::Recovery::Lines(_))
+        {
+            let order = sheet::DataOrder::RecoveryFirst;
+            layouts.push((order, sheet::layout_sheet(&doc, &sheet_blocks(&doc, backup, order))?));
+        }
+        for (order, layout) in layouts {
+            let rank = plan::rank(&plan::Laid {
+                plan,
+                pages: layout.pages.len(),
+                spread: layout.data_page > 0 || layout.code_pages > 1,
+                module_mm: layout.module_mm,
+                recovery_first: order == sheet::DataOrder::RecoveryFirst,
+            });
+            if best.as_ref().is_none_or(|(r, ..)| rank < *r) {
+                best = Some((rank, doc.clone(), frames.clone(), plan, layout));
+            }
         }
     }
     let (_, doc, frames, plan, layout) = best.expect("plan::candidates returns at least one plan");
@@ -345,12 +366,14 @@ fn render_sheet(
         pages: layout.pages.len(),
         code_pages: layout.code_pages,
         data_page: layout.data_page,
+        module_mm: layout.module_mm,
     })
 }
 
-/// The text flow of a sheet: the standard blocks and the emergency guide.
-fn sheet_blocks(doc: &SheetDoc, backup: &Backup) -> Vec<sheet::layout::Block> {
-    let mut blocks = sheet::standard_blocks(doc);
+/// The text flow of a sheet: the standard blocks (data in `order`) and the
+/// emergency guide.
+fn sheet_blocks(doc: &SheetDoc, backup: &Backup, order: sheet::DataOrder) -> Vec<sheet::layout::Block> {
+    let mut blocks = sheet::standard_blocks_in(doc, order);
     if let Some(e) = &backup.emergency {
         blocks.extend(emergency_blocks(e));
     }

@@ -95,23 +95,72 @@ pub fn plan(len: usize, redundancy: Option<u32>, ecc: Option<Ecc>) -> Result<Pla
     with_k(len, k, r, ecc)
 }
 
-/// Plans with the same redundancy and QR level as [`plan`] but more, smaller
-/// codes: the fewest data codes first, then up to `more` extra ones (fewer
-/// bytes per code, smaller symbols, which may lay out better on the page).
+/// The plans the encoder lays out: for each QR level (the one asked for, or
+/// every level of [`default_levels`]), the fewest data codes and up to `more`
+/// extra ones (fewer bytes per code, smaller symbols, which may lay out
+/// better on the page). The sheet keeps the candidate [`rank`] puts first.
 pub fn candidates(len: usize, redundancy: Option<u32>, ecc: Option<Ecc>, more: usize) -> Result<Vec<Plan>, PlanError> {
-    let first = plan(len, redundancy, ecc)?;
+    let levels = match ecc {
+        Some(e) => vec![e],
+        None => default_levels(len),
+    };
     let r = redundancy.unwrap_or_else(|| default_redundancy(len));
-    let mut out = vec![first];
-    for k in first.k + 1..=first.k + more {
-        if k > len {
-            break;
-        }
-        match with_k(len, k, r, first.ecc) {
-            Ok(p) => out.push(p),
-            Err(_) => break,
+    let mut out = Vec::new();
+    for level in levels {
+        let first = plan(len, redundancy, Some(level))?;
+        out.push(first);
+        for k in first.k + 1..=first.k + more {
+            if k > len {
+                break;
+            }
+            match with_k(len, k, r, level) {
+                Ok(p) => out.push(p),
+                Err(_) => break,
+            }
         }
     }
     Ok(out)
+}
+
+/// QR levels the encoder tries when none is asked for.
+pub fn default_levels(_payload_len: usize) -> Vec<Ecc> {
+    vec![Ecc::H, Ecc::Q, Ecc::M]
+}
+
+/// A candidate sheet as laid out: what [`rank`] weighs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Laid {
+    pub plan: Plan,
+    /// Pages of the sheet.
+    pub pages: usize,
+    /// Codes on more than one page, or data (the recovery text, or the
+    /// secrets when there is no recovery text) beyond page 1.
+    pub spread: bool,
+    /// Module size, mm.
+    pub module_mm: f32,
+    /// The recovery text printed before the secrets in clear (page 1 could
+    /// not hold both with the codes).
+    pub recovery_first: bool,
+}
+
+/// How a candidate ranks; smaller is better (see [`rank`]).
+pub type Rank = (bool, usize, bool, i64, u8, usize);
+
+/// Module sizes are compared in 300-dpi pixels (whole steps, as printed).
+const PX_MM: f32 = 25.4 / 300.0;
+
+/// Rank a candidate: page 1 restores alone, then the fewest pages, then the
+/// secrets in clear on page 1, then the largest modules, then the stronger
+/// QR level, then fewer codes.
+pub fn rank(l: &Laid) -> Rank {
+    let px = (l.module_mm / PX_MM).round() as i64;
+    let strength = match l.plan.ecc {
+        Ecc::H => 0,
+        Ecc::Q => 1,
+        Ecc::M => 2,
+        Ecc::L => 3,
+    };
+    (l.spread, l.pages, false, -px, strength, l.recovery_first as usize * 1000 + l.plan.n)
 }
 
 fn with_k(len: usize, k: usize, r: u32, ecc: Ecc) -> Result<Plan, PlanError> {

@@ -409,8 +409,23 @@ pub(crate) fn shadow(page: &SheetPage, seed: usize, rng: &mut Rng) -> GrayImage 
 /// the frame, textured background, vignetting, optics blur, sensor noise, JPEG.
 pub(crate) fn phone_photo(page: &GrayImage, mpx: u32, rng: &mut Rng) -> RgbImage {
     let (fw, fh) = if mpx >= 12 { (3024u32, 4032u32) } else { (1728, 2304) };
+    let frac = rng.range(0.68, 0.8);
+    photo_in_frame(page, fw, fh, frac, 0.0, rng)
+}
+
+/// A phone photo (as [`phone_photo`]) in which the page has about `scale`
+/// times its pixels per inch (the page takes 74% of the frame's height),
+/// defocused by `defocus` (σ in the photo's pixels) on top of the optics.
+pub(crate) fn phone_photo_at(page: &GrayImage, scale: f32, defocus: f32, rng: &mut Rng) -> RgbImage {
+    let fh = (page.height() as f32 * scale / 0.74).round() as u32;
+    let fw = (fh as f32 * 0.75).round() as u32;
+    photo_in_frame(page, fw, fh, 0.74, defocus, rng)
+}
+
+/// The page, taking `frac` of the frame's height, photographed in a frame
+/// of `fw` × `fh` pixels.
+fn photo_in_frame(page: &GrayImage, fw: u32, fh: u32, mut frac: f32, defocus: f32, rng: &mut Rng) -> RgbImage {
     let (pw, ph) = (page.width() as f32, page.height() as f32);
-    let mut frac = rng.range(0.68, 0.8);
     let (dest, scale) = loop {
         let scale = frac * fh as f32 / ph;
         let (dw, dh) = (pw * scale, ph * scale);
@@ -441,7 +456,7 @@ pub(crate) fn phone_photo(page: &GrayImage, mpx: u32, rng: &mut Rng) -> RgbImage
     let src = [(0.0, 0.0), (pw, 0.0), (pw, ph), (0.0, ph)];
     let to_src = homography(&dest, &src);
     // Optics (σ ≈ 0.75 px in the photo) and the sensor's pixel area, applied in page pixels.
-    let soft = blur(page, (0.75f32.powi(2) + 0.35f32.powi(2)).sqrt() / scale);
+    let soft = blur(page, (0.75f32.powi(2) + 0.35f32.powi(2) + defocus.powi(2)).sqrt() / scale);
     // The table: wood grain or a grey cloth.
     let wood = rng.unit() < 0.6;
     let low = ValueNoise::new(fw, fh, 260.0, rng);

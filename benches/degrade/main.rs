@@ -47,11 +47,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use paperseed::restore::Located;
+use paperseed::sheet::Paper;
 
 mod conditions;
 #[path = "../../tests/it/damage.rs"]
 mod damage;
 mod geometry;
+mod grid;
+mod grid_report;
 mod readers;
 mod report;
 mod sheets;
@@ -77,11 +80,36 @@ struct Args {
     tools: bool,
     /// Also run the fade ladder and write margin.md (error-correction margin).
     margin: bool,
+    /// Run the severity grid instead of the conditions.
+    grid: bool,
+    /// Grid sheets to run (names of [`GRID_SHEETS`]); empty: all.
+    sheets: Vec<String>,
+    /// Papers of the grid sheets.
+    papers: Vec<Paper>,
+    /// Fixed sheet PDFs to run the grid on, as NAME=FILE.
+    pdfs: Vec<(String, PathBuf)>,
+    /// Worker threads of the grid.
+    threads: usize,
+    /// How the grid's images are made.
+    grid_opts: grid::GridOptions,
 }
 
 fn args() -> Args {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut a = Args { out: root.join("target/degrade"), seeds: 5, only: Vec::new(), tools: true, margin: false };
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut a = Args {
+        out: root.join("target/degrade"),
+        seeds: 5,
+        only: Vec::new(),
+        tools: true,
+        margin: false,
+        grid: false,
+        sheets: Vec::new(),
+        papers: vec![Paper::A4, Paper::Letter],
+        pdfs: Vec::new(),
+        threads,
+        grid_opts: grid::GridOptions { blur_at_300: false, print: false },
+    };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -90,6 +118,23 @@ fn args() -> Args {
             "--only" => a.only.push(it.next().expect("--only TEXT")),
             "--no-tools" => a.tools = false,
             "--margin" => a.margin = true,
+            "--grid" => a.grid = true,
+            "--sheets" => a.sheets = it.next().expect("--sheets A,B").split(',').map(String::from).collect(),
+            "--paper" => {
+                a.papers = match it.next().expect("--paper a4|letter|both").to_ascii_lowercase().as_str() {
+                    "a4" => vec![Paper::A4],
+                    "letter" => vec![Paper::Letter],
+                    _ => vec![Paper::A4, Paper::Letter],
+                }
+            }
+            "--pdf" => {
+                let v = it.next().expect("--pdf NAME=FILE");
+                let (name, file) = v.split_once('=').expect("--pdf NAME=FILE");
+                a.pdfs.push((name.to_string(), PathBuf::from(file)));
+            }
+            "--blur-at-300" => a.grid_opts.blur_at_300 = true,
+            "--print" => a.grid_opts.print = true,
+            "--threads" => a.threads = it.next().and_then(|s| s.parse().ok()).expect("--threads N"),
             // cargo bench passes --bench to harness=false targets.
             "--bench" => {}
             other => eprintln!("degrade: ignoring argument {other:?}"),
@@ -102,6 +147,9 @@ fn args() -> Args {
 
 fn main() {
     let args = args();
+    if args.grid {
+        return grid_main(&args);
+    }
     let started = Instant::now();
     fs::create_dir_all(&args.out).unwrap();
     let zbar = if args.tools { zbar_version() } else { None };
@@ -250,4 +298,64 @@ fn main() {
         fs::write(args.out.join("margin.md"), &report).unwrap();
         println!("{report}");
     }
+}
+
+// ---------------------------------------------------------------- the severity grid
+
+/// The sheets of the severity grid: (name, manifest relative to the repository).
+const GRID_SHEETS: &[(&str, &str)] = &[
+    ("totp", "benches/degrade/manifests/totp.toml"),
+    ("seed24", "benches/degrade/manifests/seed24.toml"),
+    ("account", "benches/degrade/manifests/account.toml"),
+    ("exchange", "samples/exchange.toml"),
+    ("accounts", "benches/degrade/manifests/accounts.toml"),
+    ("keyfile", "samples/keyfile.toml"),
+];
+
+fn grid_main(args: &Args) {
+    let started = Instant::now();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    fs::create_dir_all(&args.out).unwrap();
+    println!("degrade --grid: writing to {}", args.out.display());
+    let mut sheets = Vec::new();
+    for &(name, manifest) in GRID_SHEETS {
+        if !args.sheets.is_empty() && !args.sheets.iter().any(|s| s == name) {
+            continue;
+        }
+        for &paper in &args.papers {
+            let id = format!("{name}-{}", paper_name(paper));
+            sheets.push(prepare_manifest(&id, &root.join(manifest), paper, &args.out));
+        }
+    }
+    for (name, file) in &args.pdfs {
+        sheets.push(prepare_pdf(name, file, &args.out));
+    }
+    for s in &sheets {
+        println!("degrade --grid: {}: {}, fingerprint {}", s.name, s.plan.describe(s.k, s.n), s.fingerprint);
+    }
+    let cases: Vec<grid::GridCase> = grid::GridCase::all()
+        .into_iter()
+        .filter(|c| args.only.is_empty() || args.only.iter().any(|o| c.id().contains(o.as_str())))
+        .collect();
+    let mut results = grid::run_grid(&sheets, &cases, &args.out, args.threads, &args.grid_opts);
+    let files: Vec<PathBuf> =
+        results.iter().flat_map(|r| r.files.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
+    if args.tools && zxing_version().is_some() {
+        println!("degrade --grid: zxing-cpp on {} files…", files.len());
+        let zx = zxing_read_all(&files);
+        for r in &mut results {
+            let texts: BTreeSet<String> = r.files.iter().flat_map(|f| zx[f].texts.iter().cloned()).collect();
+            r.zxing = Some(grid::outcome_of_texts(&sheets[r.sheet], &texts));
+        }
+    }
+    if args.tools && zbar_version().is_some() {
+        println!("degrade --grid: zbar on {} files…", files.len());
+        let zb: HashMap<PathBuf, Read> = files.iter().map(|f| (f.clone(), zbar_read(f))).collect();
+        for r in &mut results {
+            let texts: BTreeSet<String> = r.files.iter().flat_map(|f| zb[f].texts.iter().cloned()).collect();
+            r.zbar = Some(grid::outcome_of_texts(&sheets[r.sheet], &texts));
+        }
+    }
+    let md = grid_report::write_grid_reports(&args.out, &sheets, &results, started.elapsed().as_secs_f64());
+    println!("{md}");
 }

@@ -630,7 +630,7 @@ fn parse(bytes: &[u8], input: usize) -> Result<Parsed, ProtectError> {
     let inner_kind = InnerKind::from_code(inner).ok_or(ProtectError::UnknownInnerKind(inner))?;
     let holders = match take("holders") {
         None => Vec::new(),
-        Some(v) => holders_of(v, n).map_err(corrupt)?,
+        Some(v) => holders_of(v, n).map_err(|e| corrupt(e.to_string()))?,
     };
     if let Some(key) = map.keys().next() {
         return Err(corrupt(format!("unknown field {:?}", key.0)));
@@ -692,7 +692,7 @@ fn parse_v2(mut map: BTreeMap<u64, Value>, input: usize) -> Result<Parsed, Prote
     let (k, n, x) = (k as u8, n as u8, x as u8);
     let holders = match map.remove(&5) {
         None => Vec::new(),
-        Some(v) => holders_of(v, n).map_err(corrupt)?,
+        Some(v) => holders_of(v, n).map_err(|e| corrupt(e.to_string()))?,
     };
     if let Some(key) = map.keys().next() {
         return Err(corrupt(format!("unknown field {key}")));
@@ -712,21 +712,36 @@ fn parse_v2(mut map: BTreeMap<u64, Value>, input: usize) -> Result<Parsed, Prote
     Ok(Parsed { info, key: KeyPart::V2(share), ciphertext })
 }
 
+/// Why the holders' names of a share payload are not valid (the reason of a
+/// [`ProtectError::Corrupt`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum HoldersError {
+    #[error("the holders are not an array")]
+    NotArray,
+    #[error("a holder is not text")]
+    NotText,
+    #[error("{got} holders for {n} shares")]
+    Count { got: usize, n: u8 },
+    /// A name [`check_holder`] refuses (its message).
+    #[error("{0}")]
+    Name(String),
+}
+
 /// The holders' names of a share payload: N texts, each a valid name.
-fn holders_of(v: Value, n: u8) -> Result<Vec<String>, String> {
-    let Value::Array(items) = v else { return Err("the holders are not an array".into()) };
+fn holders_of(v: Value, n: u8) -> Result<Vec<String>, HoldersError> {
+    let Value::Array(items) = v else { return Err(HoldersError::NotArray) };
     let names = items
         .into_iter()
         .map(|v| match v {
             Value::Text(t) => Ok(t),
-            _ => Err("a holder is not text".to_string()),
+            _ => Err(HoldersError::NotText),
         })
         .collect::<Result<Vec<_>, _>>()?;
     if names.len() != usize::from(n) {
-        return Err(format!("{} holders for {n} shares", names.len()));
+        return Err(HoldersError::Count { got: names.len(), n });
     }
     for h in &names {
-        check_holder(h).map_err(|e| e.to_string())?;
+        check_holder(h).map_err(|e| HoldersError::Name(e.to_string()))?;
     }
     Ok(names)
 }
@@ -1024,5 +1039,16 @@ mod tests {
         // Changing N (associated data) breaks the key: a forged N is not combined.
         let forged: Vec<Vec<u8>> = shares[..2].iter().map(|s| with_v2(s, 2, Some(Value::Uint(4)))).collect();
         assert!(matches!(combine(&forged), Err(ProtectError::BadKey)));
+    }
+
+    #[test]
+    fn holders_errors_are_typed() {
+        let names = |v: &[&str]| Value::Array(v.iter().map(|t| Value::text(*t)).collect());
+        assert_eq!(holders_of(names(&["spouse", "attorney"]), 2).unwrap(), vec!["spouse", "attorney"]);
+        assert_eq!(holders_of(Value::Uint(1), 2), Err(HoldersError::NotArray));
+        assert_eq!(holders_of(Value::Array(vec![Value::Uint(1), Value::text("a")]), 2), Err(HoldersError::NotText));
+        assert_eq!(holders_of(names(&["a"]), 2), Err(HoldersError::Count { got: 1, n: 2 }));
+        assert_eq!(holders_of(names(&["a"]), 2).unwrap_err().to_string(), "1 holders for 2 shares");
+        assert!(matches!(holders_of(names(&["a", " "]), 2), Err(HoldersError::Name(_))));
     }
 }

@@ -1,12 +1,15 @@
 //! Restored secrets as text for a person, or JSON for a program.
 //!
 //! Text follows the sheet (numbered codes, grouped key, numbered words) and
-//! adds what a person needs to re-enrol: the `otpauth://` URI of each key.
-//! JSON carries every field, binary data in base64 and keys in base32.
+//! adds what a person needs to re-enrol: the `otpauth://` URI of each key;
+//! the emergency guide, when the backup has one, follows as on the sheet.
+//! JSON carries every field (the guide's as the manifest names them), binary
+//! data in base64 and keys in base32.
 
 use data_encoding::BASE64;
 use serde_json::{Value, json};
 
+use super::emergency::Emergency;
 use super::{Backup, OtpKind, Secret, totp};
 
 /// The backup as readable text.
@@ -24,6 +27,16 @@ pub fn to_text(backup: &Backup) -> String {
                 out.push_str(&format!("   (not shown: write it with --files-to DIR, which creates DIR/{name})\n"))
             }
             _ => {}
+        }
+        out.push('\n');
+    }
+    if let Some(e) = &backup.emergency {
+        out.push_str("Emergency guide\n");
+        for (heading, lines) in e.lines() {
+            out.push_str(&format!("   {heading}\n"));
+            for line in lines {
+                out.push_str(&format!("      {line}\n"));
+            }
         }
         out.push('\n');
     }
@@ -61,12 +74,34 @@ fn secret_json(s: &Secret) -> Value {
     v
 }
 
-/// The backup as a JSON value (`title` and `secrets`).
+/// The emergency guide as JSON: the fields a manifest's `[emergency]` table
+/// has, those left empty omitted.
+fn emergency_json(e: &Emergency) -> Value {
+    let mut v = json!({});
+    for (key, field) in [("holder", &e.holder), ("account", &e.account), ("uid", &e.uid)] {
+        if let Some(t) = field {
+            v[key] = json!(t);
+        }
+    }
+    for (key, lines) in e.lists() {
+        if !lines.is_empty() {
+            v[key] = json!(lines);
+        }
+    }
+    v
+}
+
+/// The backup as a JSON value (`title`, `secrets`, and `emergency` when the
+/// backup carries an emergency guide).
 pub fn to_json(backup: &Backup) -> Value {
-    json!({
+    let mut v = json!({
         "title": backup.title,
         "secrets": backup.secrets.iter().map(secret_json).collect::<Vec<_>>(),
-    })
+    });
+    if let Some(e) = &backup.emergency {
+        v["emergency"] = emergency_json(e);
+    }
+    v
 }
 
 #[cfg(test)]
@@ -102,6 +137,28 @@ mod tests {
         assert!(t.contains("1. 111"), "{t}");
         assert!(t.contains("otpauth://totp/ACME:a%40b?secret=JBSWY3DPEHPK3PXP&issuer=ACME"), "{t}");
         assert!(t.contains("--files-to"), "{t}");
+    }
+
+    #[test]
+    fn the_emergency_guide_is_in_text_and_json() {
+        let mut b = sample();
+        assert!(to_json(&b).get("emergency").is_none());
+        assert!(!to_text(&b).contains("Emergency guide"));
+        b.emergency = Some(Emergency {
+            holder: Some("Alice".into()),
+            contact: vec!["Bob, +44 20 7946 0958".into()],
+            after_death: vec!["Give the codes to my executor.".into()],
+            ..Default::default()
+        });
+        let j = to_json(&b);
+        assert_eq!(j["emergency"]["holder"], "Alice");
+        assert_eq!(j["emergency"]["contact"][0], "Bob, +44 20 7946 0958");
+        assert_eq!(j["emergency"]["after_death"][0], "Give the codes to my executor.");
+        assert!(j["emergency"].get("uid").is_none() && j["emergency"].get("never_do").is_none());
+        let t = to_text(&b);
+        assert!(t.contains("Emergency guide\n"), "{t}");
+        assert!(t.contains("      Bob, +44 20 7946 0958\n"), "{t}");
+        assert!(t.contains("After the death of Alice"), "{t}");
     }
 
     #[test]

@@ -353,7 +353,7 @@ fn toml_error(text: &str, e: &toml::de::Error) -> ManifestError {
 }
 
 /// The manifest's optional `[emergency]` table (printed as an emergency
-/// page and a wallet card; not part of the payload).
+/// page and a wallet card; it travels in the payload too, FORMAT.md §1 field 3).
 pub fn parse_emergency(text: &str) -> Result<Option<Emergency>, ManifestError> {
     let table: Table = text.parse().map_err(|e: toml::de::Error| toml_error(text, &e))?;
     parse_emergency_table(&table, &Spans::new(text))

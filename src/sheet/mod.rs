@@ -24,7 +24,7 @@ pub mod text;
 pub use geometry::RectMm;
 pub use layout::{Block, CodePlacement, Column, Layout, Span, Style, Table};
 pub use qr::{Ecc, Symbol};
-pub use text::standard_blocks;
+pub use text::{DataOrder, standard_blocks, standard_blocks_in};
 
 /// Why a sheet could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -208,15 +208,49 @@ pub fn log_blocks() -> Vec<Block> {
 /// Insert more blocks (share notices) into the list and pass it to
 /// [`render_blocks`](super::render_blocks).
 pub fn standard_blocks(doc: &SheetDoc) -> Vec<Block> {
-    let mut blocks = secret_blocks(doc);
-    blocks.extend(notice_blocks(doc));
-    // A note that the text is left out is not data: it may go to page 2.
-    if matches!(doc.recovery, Recovery::Lines(_)) {
-        blocks.extend(recovery_blocks(doc));
-        blocks.push(Block::DataEnd);
-    } else {
-        blocks.push(Block::DataEnd);
-        blocks.extend(recovery_blocks(doc));
+    standard_blocks_in(doc, DataOrder::SecretsFirst)
+}
+
+/// The order of the data at the top of a sheet's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DataOrder {
+    /// The secrets in clear, the notices, then the recovery text (what a
+    /// person reads first comes first).
+    #[default]
+    SecretsFirst,
+    /// The recovery text first, then the secrets in clear and the notices:
+    /// for a sheet whose page 1 cannot hold both with its codes, so that page
+    /// 1 still restores alone from its text (the clear text follows on page 2).
+    RecoveryFirst,
+}
+
+/// The standard text flow with the data in `order`; [`Block::DataEnd`]
+/// marks the end of the recovery text when it is printed (what page 1 must
+/// hold for a sheet to restore from page 1 alone), else the end of the
+/// secrets.
+pub fn standard_blocks_in(doc: &SheetDoc, order: DataOrder) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let lines = matches!(doc.recovery, Recovery::Lines(_));
+    match order {
+        DataOrder::RecoveryFirst if lines => {
+            blocks.extend(recovery_blocks(doc));
+            blocks.push(Block::DataEnd);
+            blocks.push(Block::Space(SECTION_GAP_MM));
+            blocks.extend(secret_blocks(doc));
+            blocks.extend(notice_blocks(doc));
+        }
+        _ => {
+            blocks.extend(secret_blocks(doc));
+            blocks.extend(notice_blocks(doc));
+            // A note that the text is left out is not data: it may go to page 2.
+            if lines {
+                blocks.extend(recovery_blocks(doc));
+                blocks.push(Block::DataEnd);
+            } else {
+                blocks.push(Block::DataEnd);
+                blocks.extend(recovery_blocks(doc));
+            }
+        }
     }
     blocks.extend(instruction_blocks(doc));
     blocks.extend(format_blocks(doc));

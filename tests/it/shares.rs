@@ -205,6 +205,14 @@ fn a_reprint_keeps_the_emergency_guide() {
         .assert()
         .success();
     let fp = String::from_utf8_lossy(&first.get_output().stderr).lines().last().unwrap().to_string();
+    // restore --json carries the guide; the text output shows it.
+    let json = bin().arg("restore").arg(dir.path().join("a.pdf")).args(["--json", "-q"]).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&json.get_output().stdout).unwrap();
+    assert_eq!(v["emergency"]["holder"], "Alice Martin", "{v}");
+    assert_eq!(v["emergency"]["contact"][0], "Bob, +44 20 7946 0958", "{v}");
+    let text = bin().arg("restore").arg(dir.path().join("a.pdf")).arg("-q").assert().success();
+    let text = String::from_utf8_lossy(&text.get_output().stdout).to_string();
+    assert!(text.contains("Emergency guide") && text.contains("Then call Bob."), "{text}");
     // restore --format toml, then encode that manifest: the same backup, guide included.
     let toml = dir.path().join("back.toml");
     bin()

@@ -123,7 +123,7 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
     note(
         quiet,
         format!(
-            "Wrote {}: {} {}, {} codes, any {} restore ({} may be lost), QR level {}, {} bytes, {}.\nFingerprint {}",
+            "Wrote {}: {} {}, {} codes, any {} restore ({} may be lost), QR level {} with {:.2} mm modules, {} bytes, {}.\nFingerprint {}",
             if to_stdout { "the PDF to stdout".into() } else { args.output.display().to_string() },
             out.pages,
             if out.pages == 1 { "page" } else { "pages" },
@@ -131,6 +131,7 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
             out.plan.k,
             out.plan.spare(),
             out.plan.ecc.letter(),
+            out.module_mm,
             out.payload_len,
             recovery_summary(&out),
             out.fingerprint
