@@ -329,6 +329,7 @@ test('the camera: codes of several frames add up to the backup', async () => {
   ]);
   try {
     const t = await open(cam.browser);
+    assert.ok(!(await text(t.page)).includes('Stop the camera'), 'a hidden button shows');
     await t.page.click('#camera-start');
     await t.page.waitForFunction(() => document.body.dataset.outcome === 'restored', { timeout: 120000 });
     const shown = await text(t.page);
