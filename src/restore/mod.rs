@@ -16,7 +16,7 @@ pub mod pipeline;
 pub mod report;
 
 pub use open::{NoPassphrase, Opened, Opening, Problem, RestoreError, Unlock, UnlockError};
-pub use pipeline::{Event, Pass, ScanOptions, Scanned, TextHealth, scan_files, scan_pages};
+pub use pipeline::{Event, Pass, ScanOptions, Scanned, TextHealth, scan_files, scan_more, scan_pages};
 pub use report::{Verdict, VerifyReport};
 
 use crate::assemble::{self, Outcome, Report, SetReport, Sighting};

@@ -78,6 +78,9 @@ pub struct Scanned {
     pub text: Option<TextHealth>,
     /// Share words typed (SLIP-39), to combine with the shares read.
     pub words: Vec<crate::protect::slip39::Share>,
+    /// The recovery-text lines that passed their check (read from the pages,
+    /// typed, or given before with [`scan_more`]), assembled into `report`.
+    pub lines: Vec<TextRead>,
 }
 
 /// What the recovery-text reader found on the pages.
@@ -198,11 +201,31 @@ fn locate_all(pages: &[Page], per_page: &[Vec<FoundCode>], combined: &[Located])
 /// first was thorough or the pages are too large to keep) followed by the
 /// sheet-aware reader again; the recovery text.
 pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(Event<'_>)) -> Scanned {
+    scan_more(pages, opts, &[], &[], progress)
+}
+
+/// [`scan_pages`] on top of codes and recovery-text lines found before (on
+/// pages scanned earlier, one file at a time, or typed): the harder passes and
+/// the text pass run only when everything together does not yet restore.
+/// The result holds the earlier codes and lines too.
+pub fn scan_more(
+    pages: &[Page],
+    opts: &ScanOptions,
+    found_before: &[Located],
+    lines_before: &[TextRead],
+    progress: &mut dyn FnMut(Event<'_>),
+) -> Scanned {
+    let everything = |per_page: &[Vec<FoundCode>], combined: &[Located]| {
+        let mut all = found_before.to_vec();
+        all.extend(locate_all(pages, per_page, combined));
+        all
+    };
+    let mut lines = lines_before.to_vec();
     let mut per_page = codes_pass(pages, opts.effort, Pass::Codes, progress);
     let mut combined = Vec::new();
-    let mut report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
+    let mut report = assemble_with_text(&everything(&per_page, &combined), &lines);
     if !all_restored(&report) && sheet_pass(pages, &mut per_page, &mut combined) > 0 {
-        report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
+        report = assemble_with_text(&everything(&per_page, &combined), &lines);
     }
     let kept: u64 = pages.iter().map(|p| u64::from(p.image.width()) * u64::from(p.image.height())).sum();
     if !all_restored(&report) && opts.effort != Effort::Thorough && kept <= KEEP_PIXELS {
@@ -218,21 +241,20 @@ pub fn scan_pages(pages: &[Page], opts: &ScanOptions, progress: &mut dyn FnMut(E
             }
         }
         if new > 0 {
-            report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
+            report = assemble_with_text(&everything(&per_page, &combined), &lines);
             if !all_restored(&report) {
                 sheet_pass(pages, &mut per_page, &mut combined);
             }
         }
-        report = assemble_with_text(&locate_all(pages, &per_page, &combined), &[]);
+        report = assemble_with_text(&everything(&per_page, &combined), &lines);
     }
-    let found = locate_all(pages, &per_page, &combined);
+    let found = everything(&per_page, &combined);
     let mut text = None;
     if opts.always_read_text || !all_restored(&report) {
-        let mut lines = Vec::new();
         text = Some(read_recovery_text(pages, &mut lines, opts.always_read_text, progress));
         report = assemble_with_text(&found, &lines);
     }
-    Scanned { found, report, pages: pages.len(), text, words: Vec::new() }
+    Scanned { found, report, pages: pages.len(), text, words: Vec::new(), lines }
 }
 
 /// Read the recovery-text blocks of every page: the lines that pass their check.

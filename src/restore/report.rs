@@ -650,7 +650,7 @@ mod tests {
             })
             .collect();
         let report = assemble_with_text(&found, &[]);
-        let scanned = Scanned { found, report, pages: 1, text: None, words: Vec::new() };
+        let scanned = Scanned { found, report, pages: 1, text: None, words: Vec::new(), lines: Vec::new() };
         let sets: Vec<&SetReport> = scanned.report.sets.iter().collect();
         VerifyReport::build(&scanned, &sets, None, None).unwrap()
     }

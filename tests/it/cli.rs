@@ -346,6 +346,9 @@ fn help_matches_the_golden_files() {
         (vec!["restore", "--help"], "restore-help.txt"),
         (vec!["verify", "--help"], "verify-help.txt"),
         (vec!["import", "--help"], "import-help.txt"),
+        (vec!["restore-page", "--help"], "restore-page-help.txt"),
+        (vec!["completions", "--help"], "completions-help.txt"),
+        (vec!["man", "--help"], "man-help.txt"),
     ] {
         let out = bin().args(&args).env("COLUMNS", "100").output().unwrap();
         assert!(out.status.success());

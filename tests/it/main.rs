@@ -16,6 +16,7 @@ mod ocr;
 mod ocr_cli;
 mod pages;
 mod protect;
+mod restore_page;
 mod scan_corpus;
 mod shares;
 mod sheet_render;

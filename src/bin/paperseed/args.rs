@@ -48,6 +48,68 @@ pub enum Command {
     /// Build a manifest from authenticator exports, otpauth URIs and backup-code files.
     #[command(after_help = IMPORT_EXAMPLES)]
     Import(ImportArgs),
+    /// Write the restore page: one HTML file that restores sheets in a web browser, offline,
+    /// with nothing to install.
+    #[command(name = "restore-page", after_help = RESTORE_PAGE_EXAMPLES)]
+    RestorePage(RestorePageArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the manual page, or write one per command into a folder.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const RESTORE_PAGE_EXAMPLES: &str = "\
+The page is the same program as `paperseed restore`, compiled to WebAssembly: in any current
+Chromium, Firefox or Safari, opened from disk, it reads photos or scans of the sheets (PNG, JPEG,
+TIFF, WebP, BMP, PNM, PDF), holds the sheets up to the camera, or checks typed recovery text line
+by line; it asks for the passphrase of an encrypted sheet, combines shares, and shows the secrets
+with their fingerprint. It makes no connection (its Content-Security-Policy forbids any) and
+stores nothing. The same file is published with each release; scripts/build-restore-page.sh
+rebuilds it byte for byte from the sources.
+
+Examples:
+  paperseed restore-page -o restore.html
+  paperseed restore-page -o /media/usb/restore.html --force";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  paperseed completions bash > ~/.local/share/bash-completion/completions/paperseed
+  paperseed completions zsh > ~/.zfunc/_paperseed      # with fpath+=~/.zfunc in ~/.zshrc
+  paperseed completions fish > ~/.config/fish/completions/paperseed.fish";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  paperseed man > ~/.local/share/man/man1/paperseed.1 && man paperseed
+  paperseed man --dir ~/.local/share/man/man1         # paperseed.1, paperseed-encode.1, ...";
+
+#[derive(Args, Debug)]
+pub struct RestorePageArgs {
+    /// Where to write the page (- for stdout).
+    #[arg(short, long, value_name = "OUT.html|-")]
+    pub output: PathBuf,
+    /// Overwrite OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, ignore_case = true)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// Write paperseed.1 and one page per command (paperseed-encode.1, ...) into this folder
+    /// instead of printing paperseed.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// With --dir: overwrite pages that exist.
+    #[arg(long, requires = "dir")]
+    pub force: bool,
 }
 
 const IMPORT_EXAMPLES: &str = "\

@@ -1,6 +1,7 @@
 //! The `paperseed` binary: parse arguments, run the command, map errors to
 //! exit codes. The work itself is the library's; this folder holds one file
-//! per command (`encode`, `restore`, `verify`, `import`) and what they share:
+//! per command (`encode`, `restore`, `verify`, `import`, `restore_page`;
+//! `completions` holds `completions` and `man`) and what they share:
 //!
 //! - `args` — the command line (clap derive) and `--help` examples;
 //! - `exit` — exit statuses and the `Failure` every command returns;
@@ -11,6 +12,7 @@
 //! - `quick`, `exports` — encode's quick flags, restore's extra outputs.
 
 mod args;
+mod completions;
 mod encode;
 mod exit;
 mod exports;
@@ -19,6 +21,7 @@ mod output;
 mod passphrase;
 mod quick;
 mod restore;
+mod restore_page;
 mod scan;
 mod typing;
 mod verify;
@@ -51,6 +54,9 @@ fn run(cli: args::Cli) -> Result<(), exit::Failure> {
         args::Command::Restore(a) => restore::restore(a, cli.quiet),
         args::Command::Verify(a) => verify::verify(a, cli.quiet),
         args::Command::Import(a) => import::import(a, cli.quiet),
+        args::Command::RestorePage(a) => restore_page::restore_page(a, cli.quiet),
+        args::Command::Completions(a) => completions::completions(a),
+        args::Command::Man(a) => completions::man(a, cli.quiet),
     }
 }
 

@@ -77,7 +77,7 @@ pub fn typed(quiet: bool) -> Result<Scanned, Failure> {
         }
     }
     let report = restore::assemble_with_text(&[], &accepted);
-    Ok(Scanned { found: Vec::new(), report, pages: 0, text: None, words })
+    Ok(Scanned { found: Vec::new(), report, pages: 0, text: None, words, lines: accepted })
 }
 
 /// Longest line read: a recovery-text line (or a whole typed row) is well
