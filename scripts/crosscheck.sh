@@ -100,7 +100,12 @@ for manifest in samples/*.toml; do
       pdftoppm -r "$dpi" -gray -png "$pdf" "$work/$name-$paper-$dpi" 2>/dev/null
       for reader in zbarimg zxing-cpp; do
         if [ "$reader" = zbarimg ]; then
-          zbarimg --raw -q "$work/$name-$paper-$dpi"-*.png 2>/dev/null | grep '^PAPERSEED2:' | sort -u > "$work/read.txt" || true
+          # One zbarimg per page: in one process, zbar 0.23 carries state from
+          # one image to the next and can miss a code it reads alone (code 8 of
+          # the A4 accounts sheet at 200 dpi, after page 1).
+          for png in "$work/$name-$paper-$dpi"-*.png; do
+            zbarimg --raw -q "$png" 2>/dev/null || true
+          done | grep '^PAPERSEED2:' | sort -u > "$work/read.txt" || true
         else
           python3 scripts/zxing_read.py "$work/$name-$paper-$dpi"-*.png 2>/dev/null | grep '^PAPERSEED2:' | sort -u > "$work/read.txt" || true
         fi
