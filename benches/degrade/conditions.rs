@@ -12,55 +12,7 @@ use crate::damage::*;
 use crate::geometry::*;
 use crate::sheets::*;
 
-// ---------------------------------------------------------------- random numbers
-
-/// Smooth 2-D value noise in [0, 1] with feature size `cell` pixels.
-pub(crate) struct ValueNoise {
-    pub(crate) cols: usize,
-    pub(crate) cell: f32,
-    pub(crate) values: Vec<f32>,
-}
-
-impl ValueNoise {
-    pub(crate) fn new(w: u32, h: u32, cell: f32, rng: &mut Rng) -> ValueNoise {
-        let cols = (w as f32 / cell).ceil() as usize + 2;
-        let rows = (h as f32 / cell).ceil() as usize + 2;
-        ValueNoise { cols, cell, values: (0..cols * rows).map(|_| rng.unit()).collect() }
-    }
-    pub(crate) fn at(&self, x: f32, y: f32) -> f32 {
-        let (gx, gy) = ((x / self.cell).max(0.0), (y / self.cell).max(0.0));
-        let rows = self.values.len() / self.cols;
-        let (ix, iy) = ((gx as usize).min(self.cols - 2), (gy as usize).min(rows - 2));
-        let s = |t: f32| t * t * (3.0 - 2.0 * t);
-        let (fx, fy) = (s((gx - ix as f32).min(1.0)), s((gy - iy as f32).min(1.0)));
-        let v = |c: usize, r: usize| self.values[r * self.cols + c];
-        let top = v(ix, iy) * (1.0 - fx) + v(ix + 1, iy) * fx;
-        let bottom = v(ix, iy + 1) * (1.0 - fx) + v(ix + 1, iy + 1) * fx;
-        top * (1.0 - fy) + bottom * fy
-    }
-}
-
 // ---------------------------------------------------------------- image operations
-
-/// Ink fading off the paper: specks of about half a module where the ink
-/// has gone (the share set by `wear`, varying ±40% in patches about a code's
-/// size), the remaining ink a little lighter, softened (σ 0.8 px) and with
-/// mild scanner noise (σ 4). The same `rng` seed gives the same specks and
-/// patches at every wear level, so a ladder shows one sheet wearing further.
-pub(crate) fn fade(img: &GrayImage, wear: f32, rng: &mut Rng) -> GrayImage {
-    let (w, h) = img.dimensions();
-    let patches = ValueNoise::new(w, h, 350.0, rng);
-    let specks = ValueNoise::new(w, h, 3.5, rng);
-    let faded = GrayImage::from_fn(w, h, |x, y| {
-        let ink = (255.0 - img.get_pixel(x, y)[0] as f32) / 255.0;
-        let (xf, yf) = (x as f32, y as f32);
-        let local = wear * (0.6 + 0.8 * patches.at(xf, yf));
-        let t = ((specks.at(xf, yf) - local) / 0.08).clamp(0.0, 1.0);
-        let kept = t * t * (3.0 - 2.0 * t) * (1.0 - 0.5 * wear);
-        Luma([to_u8(235.0 - ink * kept * 210.0)])
-    });
-    add_noise(&blur(&faded, 0.8), 4.0, rng)
-}
 
 /// Brightness falling linearly from 100% to `low` along `dir` (unit vector).
 pub(crate) fn gradient(img: &GrayImage, dir: Pt, low: f32) -> GrayImage {

@@ -45,8 +45,8 @@
 //!
 //! What the figure means for a sheet: ordinary scans and photos of a sound
 //! sheet stay below ~20%, and in the degradation bench's fade ladder codes at
-//! 50% or more were the ones about to stop reading (docs/BENCHMARKS.md, "Error-
-//! correction margin"), hence 50% as "near its limit". It measures the scan as
+//! 40% or more were the ones about to stop reading (docs/BENCHMARKS.md, "Error-
+//! correction margin"), hence 40% as "near its limit". It measures the scan as
 //! well as the paper: the search keeps the first read of each code, and a
 //! later, filtered pass might have needed less.
 //!

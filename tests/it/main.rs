@@ -12,6 +12,7 @@ mod accounts;
 mod cli;
 mod hardening;
 mod import;
+mod margin;
 mod ocr;
 mod ocr_cli;
 mod pages;

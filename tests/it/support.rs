@@ -13,7 +13,7 @@ use paperseed::scan::{self, DetectOptions, Effort, Limits};
 #[path = "damage.rs"]
 mod damage;
 #[allow(unused_imports)]
-pub use damage::{Rng, add_noise, blur, resample_area, rotate_any, rotate_degrees, save_jpeg, save_png};
+pub use damage::{Rng, add_noise, blur, fade, resample_area, rotate_any, rotate_degrees, save_jpeg, save_png};
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -153,7 +153,7 @@ const VERIFY_EXAMPLES: &str = "\
 Verdicts and exit status:
   0  INTACT: every code read, every recovery-text line given passes, checksum and fingerprint OK,
      no code near its error-correction limit
-  3  DEGRADED: still restorable, but codes or lines were lost or a code needed 50% or more of its
+  3  DEGRADED: still restorable, but codes or lines were lost or a code needed 40% or more of its
      error correction: reprint the sheet now
   1  NOT INTACT: not restorable from these scans, or not the backup --expect names
   2  usage or I/O error
