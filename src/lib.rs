@@ -19,6 +19,7 @@ pub mod format;
 pub mod interop;
 pub mod plan;
 pub mod protect;
+pub mod readfile;
 pub mod restore;
 pub mod scan;
 pub mod secret;

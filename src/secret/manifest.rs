@@ -27,6 +27,7 @@ use super::migration::MigrationError;
 use super::mnemonic::MnemonicError;
 use super::totp::{self, Algorithm, OtpError, OtpKey, OtpKind};
 use super::{Backup, MAX_FILE_BYTES, Secret, TextError, check_short_text, mnemonic};
+use crate::readfile::ReadError;
 
 /// Title used when the manifest has none.
 pub const DEFAULT_TITLE: &str = "Recovery sheet";
@@ -189,10 +190,12 @@ pub enum SecretError {
     /// The file at `path` cannot be read (`reason` is the system's message).
     #[error("cannot read {}: {reason}", .path.display())]
     ReadFile { path: PathBuf, reason: String },
-    #[error("{} is not a regular file", .path.display())]
-    NotAFile { path: PathBuf },
-    #[error("{} is {len} bytes; at most {MAX_FILE_BYTES} bytes (16 KiB) fit on paper", .path.display())]
-    FileTooLarge { path: PathBuf, len: u64 },
+    /// The path names a folder, a device, a FIFO...: `what` says which.
+    #[error("{} is {what}, not a regular file", .path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    /// The file holds more than [`MAX_FILE_BYTES`] (whatever its size says).
+    #[error("{} is larger than {MAX_FILE_BYTES} bytes (16 KiB), the most that fits on paper", .path.display())]
+    FileTooLarge { path: PathBuf },
     #[error("the file is {0} bytes; at most {MAX_FILE_BYTES} bytes fit on paper")]
     DataTooLarge(usize),
     /// An `otpauth-migration://` export in a secret of another type.
@@ -569,19 +572,11 @@ fn quote_note(text: &str) -> String {
 }
 
 fn read_file(path: &Path) -> Result<(String, Vec<u8>), SecretError> {
-    let unreadable = |e: std::io::Error| SecretError::ReadFile { path: path.to_path_buf(), reason: e.to_string() };
-    let too_large = |len: u64| SecretError::FileTooLarge { path: path.to_path_buf(), len };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if !meta.is_file() {
-        return Err(SecretError::NotAFile { path: path.to_path_buf() });
-    }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(too_large(meta.len()));
-    }
-    let data = std::fs::read(path).map_err(unreadable)?;
-    if data.len() > MAX_FILE_BYTES {
-        return Err(too_large(data.len() as u64));
-    }
+    let data = crate::readfile::read_bounded(path, MAX_FILE_BYTES as u64).map_err(|e| match e {
+        ReadError::NotRegular { path, what } => SecretError::NotAFile { path, what },
+        ReadError::TooLarge { path, .. } => SecretError::FileTooLarge { path },
+        ReadError::Io { path, source } => SecretError::ReadFile { path, reason: source.to_string() },
+    })?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
     Ok((name, data))
 }
@@ -923,7 +918,7 @@ base64 = "AAEC"
         std::fs::write(dir.path().join("big.bin"), vec![0u8; MAX_FILE_BYTES + 1]).unwrap();
         let m = "[[secret]]\ntype = \"file\"\nlabel = \"F\"\npath = \"big.bin\"\n";
         let e = parse(m, dir.path()).unwrap_err().to_string();
-        assert!(e.contains("16385 bytes") && e.contains("16384"), "{e}");
+        assert!(e.contains("big.bin is larger than 16384 bytes (16 KiB)"), "{e}");
         let e = parse(&m.replace("big.bin", "missing.bin"), dir.path()).unwrap_err().to_string();
         assert!(e.contains("cannot read") && e.contains("missing.bin"), "{e}");
     }

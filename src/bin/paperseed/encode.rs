@@ -75,7 +75,10 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
         backup.title = t.trim().to_string();
     }
     let extra_font = match &args.font {
-        Some(p) => Some(std::fs::read(p).with_context(|| format!("cannot read font {}", p.display()))?),
+        Some(p) => Some(
+            paperseed::readfile::read_bounded(p, paperseed::sheet::MAX_FONT_BYTES)
+                .with_context(|| format!("cannot use the font {}", p.display()))?,
+        ),
         None => None,
     };
     let to_stdout = args.output.as_os_str() == "-";

@@ -1,0 +1,95 @@
+//! Hardening, second round (issue 18): files that never end or never open,
+//! inputs that compress too well, files with the same name, passphrases in
+//! another Unicode form.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::support::*;
+
+/// Make a FIFO at `dir/name`.
+fn fifo(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    let status = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+    assert!(status.success());
+    path
+}
+
+/// A run must end within this, or the test fails (no hang).
+const PROMPTLY: Duration = Duration::from_secs(60);
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_file_secret_whose_size_says_zero_is_read_with_a_cap() {
+    // /proc/self/pagemap reports size 0 and holds gigabytes.
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("m.toml");
+    std::fs::write(
+        &manifest,
+        "title = \"t\"\n[[secret]]\ntype = \"file\"\nlabel = \"map\"\npath = \"/proc/self/pagemap\"\n",
+    )
+    .unwrap();
+    let out =
+        bin().arg("encode").arg(&manifest).arg("-o").arg(dir.path().join("o.pdf")).timeout(PROMPTLY).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("/proc/self/pagemap is larger than 16384 bytes"), "{err}");
+}
+
+#[test]
+fn devices_and_fifos_are_refused_by_name_never_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = fifo(dir.path(), "pipe");
+    let pipe_s = pipe.display().to_string();
+    let out_pdf = dir.path().join("o.pdf");
+
+    // --font: a device that never ends, a FIFO with no writer.
+    for (font, what) in [("/dev/zero", "is a character device"), (pipe_s.as_str(), "is a FIFO (named pipe)")] {
+        let out = bin()
+            .arg("encode")
+            .arg(sample("totp.toml"))
+            .arg("-o")
+            .arg(&out_pdf)
+            .args(["--font", font])
+            .timeout(PROMPTLY)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "--font {font}: {err}");
+        assert!(err.contains(&format!("{font} {what}")), "--font {font}: {err}");
+    }
+    assert!(!out_pdf.exists());
+
+    // The manifest, a file secret, a passphrase file, a scan to restore.
+    let keyfile = dir.path().join("k.toml");
+    std::fs::write(
+        &keyfile,
+        format!("title = \"t\"\n[[secret]]\ntype = \"file\"\nlabel = \"k\"\npath = \"{pipe_s}\"\n"),
+    )
+    .unwrap();
+    let runs: Vec<Vec<String>> = vec![
+        vec!["encode".into(), pipe_s.clone(), "-o".into(), out_pdf.display().to_string()],
+        vec!["encode".into(), keyfile.display().to_string(), "-o".into(), out_pdf.display().to_string()],
+        vec![
+            "encode".into(),
+            sample("totp.toml").display().to_string(),
+            "-o".into(),
+            out_pdf.display().to_string(),
+            "--passphrase-file".into(),
+            pipe_s.clone(),
+        ],
+        vec!["restore".into(), pipe_s.clone()],
+        vec!["restore".into(), "/dev/zero".into()],
+        vec!["import".into(), pipe_s.clone(), "-o".into(), "-".into()],
+    ];
+    for args in runs {
+        let out = bin().args(&args).timeout(PROMPTLY).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("not a regular file"), "{args:?}: {err}");
+        assert!(err.contains(&pipe_s) || err.contains("/dev/zero"), "{args:?}: {err}");
+    }
+}
