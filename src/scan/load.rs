@@ -333,6 +333,15 @@ fn load_image(
     let name = format_name(format);
     let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: name.clone(), detail };
     let panicked = || corrupt("the decoder crashed on it".to_owned());
+    // Colour profiles and compressed text, which the decoders inflate as
+    // they read the header (a zlib bomb in iCCP), are dropped unread.
+    let stripped;
+    let data = if format == ImageFormat::Png {
+        stripped = super::png_chunks::strip_ancillary(data);
+        &stripped[..]
+    } else {
+        data
+    };
 
     // 1. Header only: declared dimensions.
     let dims = catch_unwind(|| ImageReader::with_format(Cursor::new(data), format).into_dimensions())
@@ -586,6 +595,9 @@ fn decode_png(path: &Path, data: &[u8], limits: &Limits) -> Result<Option<GrayIm
             png::Limits { bytes: usize::try_from(limits.max_decode_bytes).unwrap_or(usize::MAX) },
         );
         decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        // (Also dropped before decoding: see png_chunks.)
+        decoder.set_ignore_iccp_chunk(true);
+        decoder.set_ignore_text_chunk(true);
         let mut reader = decoder.read_info()?;
         if reader.info().interlaced {
             return Ok(None);

@@ -30,6 +30,7 @@ pub mod detect;
 pub mod load;
 pub mod margin;
 mod pdfguard;
+mod png_chunks;
 pub mod prepare;
 pub mod sheetwise;
 mod shrink;
