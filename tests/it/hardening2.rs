@@ -93,3 +93,25 @@ fn devices_and_fifos_are_refused_by_name_never_waited_on() {
         assert!(err.contains(&pipe_s) || err.contains("/dev/zero"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn secrets_that_compress_beyond_what_a_reader_unpacks_are_refused_not_a_panic() {
+    // 40 notes of 7,000 repeated characters: 280 KB that deflate to almost
+    // nothing, more than the 256 KiB a reader inflates. encode panicked
+    // ("an envelope just sealed opens: Inflate", exit 101).
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("notes.toml");
+    let mut text = String::from("title = \"Many notes\"\n");
+    for i in 0..40 {
+        text.push_str(&format!("[[secret]]\ntype = \"note\"\nlabel = \"n{i}\"\ntext = \"{}\"\n", "x".repeat(7000)));
+    }
+    std::fs::write(&manifest, text).unwrap();
+    let out_pdf = dir.path().join("o.pdf");
+    let out = bin().arg("encode").arg(&manifest).arg("-o").arg(&out_pdf).timeout(PROMPTLY).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("more than the 262144 bytes (256 KiB) a reader of the sheet unpacks"), "{err}");
+    assert!(!err.contains("xxxxxxxx"), "no note in the message: {err}");
+    assert!(!out_pdf.exists());
+}
