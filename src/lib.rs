@@ -146,6 +146,7 @@ pub fn payload_of(backup: &Backup) -> (Vec<u8>, Vec<u8>) {
 /// Turn a backup into a printable PDF sheet.
 pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
     backup.validate()?;
+    backup.check_file_names()?;
     let (payload, carried) = payload_of(backup);
     check_content_size(&payload)?;
     render_sheet(backup, PayloadKind::Sheet, &carried, opts, !opts.no_plaintext, Vec::new(), None)
@@ -194,6 +195,7 @@ pub fn encode_protected(
     protection: &Protection,
 ) -> Result<Vec<ProtectedSheet>, Error> {
     backup.validate()?;
+    backup.check_file_names()?;
     let payload = format::compact::encode(backup);
     let (inner, inner_kind, notices) = match &protection.passphrase {
         Some(pass) => (

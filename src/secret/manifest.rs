@@ -96,6 +96,13 @@ pub enum ManifestError {
     /// (The error is boxed: it is the largest part of this type.)
     #[error("{}secret {index} ({label:?}): {error}", located_at(.at))]
     Secret { at: Option<Position>, index: usize, label: String, error: Box<SecretError> },
+    /// Two file secrets embed files of the same name (ignoring case):
+    /// `first` and `second` are (index from 1, label).
+    #[error(
+        "secret {} ({:?}) and secret {} ({:?}) both embed a file named {name:?}; restoring them into one folder would write one over the other",
+        first.0, first.1, second.0, second.1
+    )]
+    SameFileName { name: String, first: (usize, String), second: (usize, String) },
 }
 
 impl ManifestError {
@@ -108,7 +115,7 @@ impl ManifestError {
             | ManifestError::Title { at, .. }
             | ManifestError::Emergency { at, .. }
             | ManifestError::Secret { at, .. } => *at,
-            ManifestError::NoSecrets => None,
+            ManifestError::NoSecrets | ManifestError::SameFileName { .. } => None,
         }
     }
 
@@ -125,6 +132,10 @@ impl ManifestError {
             ManifestError::WrongKind { field: "title", .. } => Some("quote the title: title = \"My accounts\"".into()),
             ManifestError::NoSecrets => Some("add a [[secret]] table (see samples/)".into()),
             ManifestError::Secret { error, .. } => error.hint(),
+            ManifestError::SameFileName { .. } => Some(
+                "give one of the files another name (rename the file given as `path`, or change `name` beside `base64`)"
+                    .into(),
+            ),
             _ => None,
         }
     }

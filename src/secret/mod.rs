@@ -274,6 +274,28 @@ impl Backup {
         }
         Ok(())
     }
+
+    /// Refuse two embedded files with the same name (ignoring case, as some
+    /// file systems do): restoring them into one folder would write one
+    /// over the other. A rule for new backups (checked by `encode`), not part
+    /// of [`Backup::validate`]: sheets printed before it still restore.
+    pub fn check_file_names(&self) -> Result<(), manifest::ManifestError> {
+        let mut seen: Vec<(usize, &str, String)> = Vec::new();
+        for (i, s) in self.secrets.iter().enumerate() {
+            if let Secret::File { label, name, .. } = s {
+                let key = name.to_lowercase();
+                if let Some((j, first, _)) = seen.iter().find(|(_, _, k)| *k == key) {
+                    return Err(manifest::ManifestError::SameFileName {
+                        name: name.clone(),
+                        first: (j + 1, first.to_string()),
+                        second: (i + 1, label.clone()),
+                    });
+                }
+                seen.push((i, label, key));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Secret {

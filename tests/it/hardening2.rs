@@ -115,3 +115,70 @@ fn secrets_that_compress_beyond_what_a_reader_unpacks_are_refused_not_a_panic() 
     assert!(!err.contains("xxxxxxxx"), "no note in the message: {err}");
     assert!(!out_pdf.exists());
 }
+
+#[test]
+fn two_embedded_files_with_one_name_are_refused_at_encode() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("key.txt"), format!("key {sub}\n")).unwrap();
+    }
+    let manifest = dir.path().join("m.toml");
+    std::fs::write(
+        &manifest,
+        "title = \"t\"\n\
+         [[secret]]\ntype = \"file\"\nlabel = \"First key\"\npath = \"a/key.txt\"\n\
+         [[secret]]\ntype = \"note\"\nlabel = \"n\"\ntext = \"x\"\n\
+         [[secret]]\ntype = \"file\"\nlabel = \"Second key\"\npath = \"b/key.txt\"\n",
+    )
+    .unwrap();
+    let out_pdf = dir.path().join("o.pdf");
+    let out = bin().arg("encode").arg(&manifest).arg("-o").arg(&out_pdf).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("secret 1 (\"First key\") and secret 3 (\"Second key\") both embed a file named \"key.txt\""),
+        "{err}"
+    );
+    assert!(err.contains("another name"), "a hint: {err}");
+    assert!(!out_pdf.exists());
+}
+
+#[test]
+fn restore_never_writes_one_embedded_file_over_another() {
+    use paperseed::format::{self, PayloadKind};
+    use paperseed::secret::{Backup, Secret};
+    // A sheet holding two files named alike (as paperseed 0.2 printed
+    // them), typed back from its recovery text.
+    let file =
+        |label: &str, data: &[u8]| Secret::File { label: label.into(), name: "key.txt".into(), data: data.to_vec() };
+    let backup = Backup {
+        title: "Two keys".into(),
+        secrets: vec![file("First", b"first key\n"), file("Second", b"second key\n")],
+        emergency: None,
+    };
+    let (_, carried) = paperseed::payload_of(&backup);
+    let plan = paperseed::plan::plan(carried.len(), None, None).unwrap();
+    let lines = format::text::encode(PayloadKind::Sheet, plan.k as u8, plan.n as u8, &carried).unwrap();
+    let typed: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("files");
+    for force in [false, true] {
+        let mut cmd = bin();
+        cmd.args(["restore", "--type", "-o"]).arg(dir.path().join("out.txt")).arg("--files-to").arg(&to);
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.write_stdin(typed.clone()).output().unwrap();
+        let err = stderr_of(&out);
+        if force {
+            assert_eq!(out.status.code(), Some(0), "--force: {err}");
+        } else {
+            assert_eq!(out.status.code(), Some(0), "{err}");
+            assert!(err.contains("key (2).txt") && err.contains("also named \"key.txt\""), "{err}");
+        }
+        assert_eq!(std::fs::read(to.join("key.txt")).unwrap(), b"first key\n");
+        assert_eq!(std::fs::read(to.join("key (2).txt")).unwrap(), b"second key\n");
+        assert_eq!(std::fs::read_dir(&to).unwrap().count(), 2);
+    }
+}
