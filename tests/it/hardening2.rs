@@ -182,3 +182,61 @@ fn restore_never_writes_one_embedded_file_over_another() {
         assert_eq!(std::fs::read_dir(&to).unwrap().count(), 2);
     }
 }
+
+#[test]
+fn a_passphrase_typed_in_another_unicode_form_opens_the_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let nfc = dir.path().join("nfc.txt");
+    let nfd = dir.path().join("nfd.txt");
+    std::fs::write(&nfc, "Cr\u{e8}me br\u{fb}l\u{e9}e \u{e0} Z\u{fc}rich\n").unwrap();
+    std::fs::write(&nfd, "Cre\u{300}me bru\u{302}le\u{301}e a\u{300} Zu\u{308}rich\n").unwrap();
+    let pdf = encode(
+        &sample("totp.toml"),
+        dir.path(),
+        "enc",
+        &["--passphrase-file", nfd.to_str().unwrap(), "--scrypt-work-factor", "10"],
+    );
+    bin().arg("restore").arg(&pdf).arg("--passphrase-file").arg(&nfc).assert().success();
+    bin().arg("restore").arg(&pdf).arg("--passphrase-file").arg(&nfd).assert().success();
+}
+
+#[test]
+fn passphrase_files_with_what_a_person_cannot_see() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_pdf = dir.path().join("o.pdf");
+    let run = |content: &[u8]| {
+        let file = dir.path().join("pass.txt");
+        std::fs::write(&file, content).unwrap();
+        bin()
+            .arg("encode")
+            .arg(sample("totp.toml"))
+            .arg("-o")
+            .arg(&out_pdf)
+            .args(["--force", "--scrypt-work-factor", "10", "--passphrase-file"])
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    // Refused: blank, a NUL, a tab; nothing written, the passphrase not repeated.
+    for content in [&b"        \n"[..], b"\t\t\n", b"hiddenword\0more\n", b"hiddenword\tmore\n"] {
+        let out = run(content);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{content:?}: {err}");
+        assert!(err.contains("pass.txt"), "{err}");
+        assert!(!err.contains("hiddenword"), "{err}");
+        assert!(!out_pdf.exists());
+    }
+    // Warned about: a byte-order mark (dropped), a trailing space (kept).
+    let out = run("\u{feff}correct horse battery\n".as_bytes());
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: the passphrase file") && err.contains("byte-order mark"), "{err}");
+    let pdf = dir.path().join("o.pdf");
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "correct horse battery\n").unwrap();
+    bin().arg("restore").arg(&pdf).arg("--passphrase-file").arg(&plain).assert().success();
+    let out = run(b"correct horse battery \n");
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("starts or ends with a space"), "{err}");
+}

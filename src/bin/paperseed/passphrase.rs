@@ -8,17 +8,21 @@ use std::path::Path;
 use anyhow::{Context, anyhow};
 use zeroize::{Zeroize, Zeroizing};
 
+use paperseed::protect::passphrase::from_file_text;
 use paperseed::readfile::{Limited, read_bounded, read_limited};
 
 use paperseed::protect::{ExposeSecret, SecretString};
 use paperseed::restore::{Unlock, UnlockError};
 
 use crate::exit::{EXIT_NOT_RESTORABLE, EXIT_USAGE, Failure};
+use crate::output::eprint_line;
 
 /// The most read from a passphrase file.
 const MAX_PASSPHRASE_FILE: u64 = 64 * 1024;
 
-/// The first line of a file (or stdin for `-`), without its line ending.
+/// The first line of a file (or stdin for `-`), without its line ending;
+/// refused when empty, blank or holding a control character, with a warning
+/// (on stderr) for what else a person may not see.
 pub fn passphrase_from_file(path: &Path) -> Result<SecretString, Failure> {
     let bytes = Zeroizing::new(if path.as_os_str() == "-" {
         read_limited(std::io::stdin().lock(), MAX_PASSPHRASE_FILE).map_err(|e| match e {
@@ -30,12 +34,15 @@ pub fn passphrase_from_file(path: &Path) -> Result<SecretString, Failure> {
     });
     let mut text = String::from_utf8(bytes.to_vec())
         .map_err(|_| anyhow!("the passphrase file {} is not UTF-8 text", path.display()))?;
-    let line = text.lines().next().unwrap_or("").to_string();
+    let read = from_file_text(&text);
     text.zeroize();
-    if line.is_empty() {
-        return Err(anyhow!("the passphrase file {} is empty", path.display()).into());
+    let shown = if path.as_os_str() == "-" { "(stdin)".into() } else { path.display().to_string() };
+    let (pass, warnings) =
+        read.map_err(|e| anyhow!("the passphrase file {shown}: {e}; {} (nothing was done)", e.hint()))?;
+    for w in warnings {
+        eprint_line(&format!("warning: the passphrase file {shown}: {w}"));
     }
-    Ok(SecretString::from(line))
+    Ok(pass)
 }
 
 fn prompt(message: &str) -> Result<String, Failure> {
