@@ -250,6 +250,54 @@ impl Backup {
                 }
             }
         }
+        out.extend(self.invisible_warnings());
+        out
+    }
+
+    /// Texts holding characters a person cannot see, or that turn the text
+    /// around them (a right-to-left override shows "pay to 1234 5678"
+    /// reversed): each names where and which ([`label::invisible_in`]).
+    fn invisible_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut check = |what: &dyn Fn() -> String, text: &str| {
+            let found = label::invisible_in(text);
+            if !found.is_empty() {
+                out.push(format!(
+                    "{} holds characters a person cannot see or that change how the text around them reads ({}); restore shows them as <U+...>",
+                    what(),
+                    found.join(", ")
+                ));
+            }
+        };
+        check(&|| "the title".into(), &self.title);
+        for (i, s) in self.secrets.iter().enumerate() {
+            let name = || format!("secret {} ({:?})", i + 1, label::show_invisible(s.label()));
+            check(&|| format!("{}: the label", name()), s.label());
+            match s {
+                Secret::BackupCodes { codes, .. } => {
+                    for (j, c) in codes.iter().enumerate() {
+                        check(&|| format!("{}: code {}", name(), j + 1), c);
+                    }
+                }
+                Secret::Otp { key, .. } => {
+                    for (field, value) in [("issuer", &key.issuer), ("account", &key.account)] {
+                        if let Some(v) = value {
+                            check(&|| format!("{}: the {field}", name()), v);
+                        }
+                    }
+                }
+                Secret::Note { text, .. } => check(&|| format!("{}: the note", name()), text),
+                Secret::File { name: file, .. } => check(&|| format!("{}: the file name", name()), file),
+                Secret::Mnemonic { .. } => {}
+            }
+        }
+        if let Some(e) = &self.emergency {
+            for (heading, lines) in e.lines() {
+                for line in &lines {
+                    check(&|| format!("the emergency guide ({heading})"), line);
+                }
+            }
+        }
         out
     }
 

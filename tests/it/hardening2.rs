@@ -240,3 +240,35 @@ fn passphrase_files_with_what_a_person_cannot_see() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("starts or ends with a space"), "{err}");
 }
+
+#[test]
+fn invisible_and_direction_changing_characters_are_warned_about_and_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("m.toml");
+    std::fs::write(
+        &manifest,
+        "title = \"Bills\"\n\
+         [[secret]]\ntype = \"note\"\nlabel = \"Pay\u{200B}ee\"\ntext = \"pay to \u{202E}1234 5678\"\n",
+    )
+    .unwrap();
+    let out = bin()
+        .arg("encode")
+        .arg(&manifest)
+        .arg("-o")
+        .arg(dir.path().join("s.pdf"))
+        .args(["--date", "2026-01-02"])
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("secret 1 (\"Pay<U+200B>ee\"): the label holds characters a person cannot see"), "{err}");
+    assert!(err.contains("secret 1 (\"Pay<U+200B>ee\"): the note holds") && err.contains("(U+202E)"), "{err}");
+    let out = bin().arg("restore").arg(dir.path().join("s.pdf")).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(text.contains("pay to <U+202E>1234 5678"), "{text}");
+    assert!(!text.contains('\u{202E}') && !text.contains('\u{200B}'), "{text}");
+    // The data itself is unchanged: JSON carries the characters.
+    let out = bin().arg("restore").arg(dir.path().join("s.pdf")).arg("--json").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{202E}'));
+}

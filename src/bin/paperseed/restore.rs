@@ -7,6 +7,7 @@ use anyhow::{Context, anyhow};
 use serde_json::json;
 
 use paperseed::restore::{Opened, RestoreError, open};
+use paperseed::secret::label::show_invisible;
 use paperseed::secret::{Secret, export, manifest};
 
 use crate::args::{OutputFormat, RestoreArgs};
@@ -199,6 +200,11 @@ fn emit(
         Some(path) if path.as_os_str() != "-" => {
             write_atomic(path, out.as_bytes(), args.force)?;
             note(quiet, format!("Wrote {}.", path.display()));
+        }
+        _ if format == OutputFormat::Text => {
+            // On the terminal, characters a person cannot see (a right-to-left
+            // override, a zero-width space) are shown as markers like <U+202E>.
+            print_stdout(show_invisible(&out).as_bytes())?;
         }
         _ => {
             print_stdout(&out)?;
