@@ -402,6 +402,14 @@ fn emergency_place(e: &EmergencyError) -> Place<'_> {
 /// Parse and validate a manifest. Relative `path`s of file secrets are read
 /// from `base_dir` (the manifest's folder).
 pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
+    parse_with_notes(text, base_dir).map(|(backup, _)| backup)
+}
+
+/// [`parse`], with notes on what was read that the manifest does not show:
+/// a file secret whose `path` is a symbolic link embeds the file the link
+/// points to, which the note names.
+pub fn parse_with_notes(text: &str, base_dir: &Path) -> Result<(Backup, Vec<String>), ManifestError> {
+    let mut notes = Vec::new();
     let table: Table = text.parse().map_err(|e: toml::de::Error| toml_error(text, &e))?;
     let spans = Spans::new(text);
     if let Some(field) = table.keys().find(|k| !["title", "secret", "emergency"].contains(&k.as_str())) {
@@ -447,12 +455,27 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
         for s in &parsed {
             s.validate().map_err(err)?;
         }
+        if let Some(p) = t.get("path").and_then(Value::as_str) {
+            notes.extend(symlink_note(i + 1, label, p, &base_dir.join(p)));
+        }
         out.extend(parsed);
     }
     let emergency = parse_emergency_table(&table, &spans)?;
     let backup = Backup { title, secrets: out, emergency };
     backup.validate()?;
-    Ok(backup)
+    Ok((backup, notes))
+}
+
+/// What secret `index` embeds when its `path` (`written`, at `full`) is a
+/// symbolic link: the file it points to.
+fn symlink_note(index: usize, label: &str, written: &str, full: &Path) -> Option<String> {
+    if !std::fs::symlink_metadata(full).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    let target = std::fs::canonicalize(full).map_or_else(|_| "?".into(), |t| t.display().to_string());
+    Some(format!(
+        "secret {index} ({label:?}): {written} is a symbolic link; the file embedded is the one it points to, {target} (under the link's name)"
+    ))
 }
 
 fn get_str<'a>(t: &'a Table, key: &'static str) -> Result<Option<&'a str>, SecretError> {

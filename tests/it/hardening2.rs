@@ -272,3 +272,25 @@ fn invisible_and_direction_changing_characters_are_warned_about_and_shown() {
     let out = bin().arg("restore").arg(dir.path().join("s.pdf")).arg("--json").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains('\u{202E}'));
 }
+
+#[test]
+fn a_file_secret_that_is_a_symlink_says_what_is_embedded() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real-secret.txt");
+    std::fs::write(&target, "the real content\n").unwrap();
+    std::os::unix::fs::symlink(&target, dir.path().join("key.txt")).unwrap();
+    let manifest = dir.path().join("m.toml");
+    std::fs::write(&manifest, "title = \"t\"\n[[secret]]\ntype = \"file\"\nlabel = \"Key\"\npath = \"key.txt\"\n")
+        .unwrap();
+    let out = bin().arg("encode").arg(&manifest).arg("-o").arg(dir.path().join("s.pdf")).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let real = std::fs::canonicalize(&target).unwrap();
+    assert!(
+        err.contains(&format!(
+            "secret 1 (\"Key\"): key.txt is a symbolic link; the file embedded is the one it points to, {}",
+            real.display()
+        )),
+        "{err}"
+    );
+}

@@ -59,7 +59,12 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
                 Path::new(manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
             };
             let shown = if manifest == "-" { "(stdin)" } else { manifest };
-            paperseed::secret::manifest::parse(&text, &base_dir).map_err(|e| manifest_error(e, shown))?
+            let (backup, notes) = paperseed::secret::manifest::parse_with_notes(&text, &base_dir)
+                .map_err(|e| manifest_error(e, shown))?;
+            for n in notes {
+                note(quiet, format!("note: {n}"));
+            }
+            backup
         }
         None => paperseed::secret::Backup { title: String::new(), secrets: Vec::new(), emergency: None },
     };
