@@ -19,6 +19,7 @@ pub mod format;
 pub mod interop;
 pub mod plan;
 pub mod protect;
+pub mod readfile;
 pub mod restore;
 pub mod scan;
 pub mod secret;
@@ -49,6 +50,16 @@ pub enum Error {
     Protect(#[from] protect::ProtectError),
     #[error("the recovery text cannot be printed: {0}")]
     RecoveryText(format::text::TooLong),
+    /// The packed secrets exceed what a reader unpacks
+    /// ([`format::envelope::MAX_CONTENT`]), however well they compress.
+    #[error(
+        "the secrets take {len} bytes once packed, more than the {max} bytes ({} KiB) a reader of the sheet unpacks; split them over several backups (shorter notes, fewer secrets per manifest)",
+        max / 1024
+    )]
+    TooLarge { len: usize, max: usize },
+    /// The sheet's own envelope does not open: a bug.
+    #[error("the sheet's data does not open again ({0}); this is a bug in paperseed")]
+    Envelope(format::envelope::EnvelopeError),
 }
 
 /// Options of [`encode`].
@@ -135,8 +146,21 @@ pub fn payload_of(backup: &Backup) -> (Vec<u8>, Vec<u8>) {
 /// Turn a backup into a printable PDF sheet.
 pub fn encode(backup: &Backup, opts: &EncodeOptions) -> Result<Encoded, Error> {
     backup.validate()?;
-    let (_, carried) = payload_of(backup);
+    backup.check_file_names()?;
+    let (payload, carried) = payload_of(backup);
+    check_content_size(&payload)?;
     render_sheet(backup, PayloadKind::Sheet, &carried, opts, !opts.no_plaintext, Vec::new(), None)
+}
+
+/// Refuse content larger than a reader unpacks from a compressed envelope:
+/// it would compress (repeated text shrinks a hundredfold), print, and
+/// never restore.
+fn check_content_size(payload: &[u8]) -> Result<(), Error> {
+    let max = format::envelope::MAX_CONTENT;
+    if payload.len() > max {
+        return Err(Error::TooLarge { len: payload.len(), max });
+    }
+    Ok(())
 }
 
 /// How a protected sheet is locked (see FORMAT.md §10).
@@ -171,6 +195,7 @@ pub fn encode_protected(
     protection: &Protection,
 ) -> Result<Vec<ProtectedSheet>, Error> {
     backup.validate()?;
+    backup.check_file_names()?;
     let payload = format::compact::encode(backup);
     let (inner, inner_kind, notices) = match &protection.passphrase {
         Some(pass) => (
@@ -275,7 +300,7 @@ fn render_sheet(
     notices: Vec<String>,
     share: Option<ShareHeader>,
 ) -> Result<Encoded, Error> {
-    let content = format::envelope::open(carried).expect("an envelope just sealed opens");
+    let content = format::envelope::open(carried).map_err(Error::Envelope)?;
     let fingerprint = Fingerprint::of(&content);
     let secrets: Option<Vec<SecretBlock>> = show_secrets.then(|| {
         backup

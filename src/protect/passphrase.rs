@@ -7,6 +7,15 @@
 //! recipient, and `age -d` turns them back into the CBOR payload. The
 //! passphrase itself is never printed or stored.
 //!
+//! Passphrases are Unicode text, and the same words can be typed as
+//! different code points: "é" is one (NFC, what most keyboards send) or two
+//! ("e" and a combining accent: NFD, what some systems and files give). A
+//! sheet is encrypted with the NFC form of its passphrase; decryption tries
+//! the NFC form, then the passphrase as given and its NFD form when they
+//! differ, before saying "wrong passphrase". A passphrase already in NFC
+//! (all ASCII ones) is used as it is, so `age -d` with the same passphrase
+//! opens the sheet.
+//!
 //! Decryption is bounded: at most [`MAX_WORK_FACTOR`] for scrypt (the most
 //! paperseed writes) and at most [`super::MAX_PAYLOAD`] bytes of plaintext,
 //! because the input comes from untrusted scans.
@@ -14,6 +23,7 @@
 use std::io::{Read, Write};
 
 use age::secrecy::{ExposeSecret, SecretString};
+use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
 use super::{MAX_PAYLOAD, ProtectError};
@@ -53,7 +63,7 @@ pub fn encrypt(payload: &[u8], passphrase: &SecretString, work_factor: Option<u8
     if payload.len() > MAX_PAYLOAD {
         return Err(ProtectError::TooLarge { len: payload.len(), max: MAX_PAYLOAD });
     }
-    let mut recipient = age::scrypt::Recipient::new(passphrase.clone());
+    let mut recipient = age::scrypt::Recipient::new(nfc(passphrase));
     match work_factor {
         Some(w) if !(1..=MAX_WORK_FACTOR).contains(&w) => return Err(ProtectError::BadWorkFactor(w)),
         Some(w) => recipient.set_work_factor(w),
@@ -71,6 +81,98 @@ pub fn encrypt(payload: &[u8], passphrase: &SecretString, work_factor: Option<u8
     writer.write_all(payload).map_err(io)?;
     writer.finish().map_err(io)?;
     Ok(out)
+}
+
+/// The NFC form of a passphrase: what a sheet is encrypted with.
+pub fn nfc(passphrase: &SecretString) -> SecretString {
+    SecretString::from(passphrase.expose_secret().nfc().collect::<String>())
+}
+
+/// The forms of a passphrase decryption tries, in order and without
+/// repeats: NFC (what paperseed encrypts with), as given, NFD.
+pub fn forms(passphrase: &SecretString) -> Vec<SecretString> {
+    let given = passphrase.expose_secret();
+    let nfd = Zeroizing::new(given.nfd().collect::<String>());
+    let mut out = vec![nfc(passphrase)];
+    for candidate in [given, nfd.as_str()] {
+        if !out.iter().any(|f| f.expose_secret() == candidate) {
+            out.push(SecretString::from(candidate.to_string()));
+        }
+    }
+    out
+}
+
+/// Why the text of a passphrase file is refused: something in it a person
+/// cannot see or type back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PassphraseFileError {
+    #[error("its first line is empty")]
+    Empty,
+    #[error("its first line holds only spaces or tabs")]
+    Blank,
+    /// A NUL, tab, carriage return or other control character (its code).
+    #[error("its first line holds a control character ({0}), which a person cannot see or type")]
+    Control(String),
+}
+
+impl PassphraseFileError {
+    /// What to do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            PassphraseFileError::Empty | PassphraseFileError::Blank => {
+                "write the passphrase on the first line of the file"
+            }
+            PassphraseFileError::Control(_) => "write the passphrase as plain text, with spaces between words",
+        }
+    }
+}
+
+/// What is odd about a passphrase file but kept (the passphrase may truly
+/// be so): the caller shows these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PassphraseFileWarning {
+    #[error("it starts with a byte-order mark (U+FEFF), which is not part of the passphrase: dropped")]
+    ByteOrderMark,
+    #[error("the passphrase starts or ends with a space, kept as part of it: type it so too")]
+    EdgeSpace,
+    #[error("only its first line is the passphrase; the lines after it are ignored")]
+    MoreLines,
+}
+
+/// The passphrase in the text of a passphrase file: its first line, without
+/// the line ending (and a leading byte-order mark). Refused when it is empty,
+/// blank or holds a control character; warnings say what else a person may
+/// not see.
+pub fn from_file_text(text: &str) -> Result<(SecretString, Vec<PassphraseFileWarning>), PassphraseFileError> {
+    let mut warnings = Vec::new();
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            warnings.push(PassphraseFileWarning::ByteOrderMark);
+            rest
+        }
+        None => text,
+    };
+    let (line, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.is_empty() {
+        return Err(PassphraseFileError::Empty);
+    }
+    if let Some(c) = line.chars().find(|c| c.is_control() && *c != '\t') {
+        return Err(PassphraseFileError::Control(format!("U+{:04X}", c as u32)));
+    }
+    if line.trim().is_empty() {
+        return Err(PassphraseFileError::Blank);
+    }
+    if line.contains('\t') {
+        return Err(PassphraseFileError::Control("U+0009, a tab".into()));
+    }
+    if line.trim() != line {
+        warnings.push(PassphraseFileWarning::EdgeSpace);
+    }
+    if !rest.trim().is_empty() {
+        warnings.push(PassphraseFileWarning::MoreLines);
+    }
+    Ok((SecretString::from(line.to_string()), warnings))
 }
 
 /// age's default work factor ("about one second here"), capped at
@@ -108,16 +210,14 @@ pub fn decrypt(bytes: &[u8], passphrase: &SecretString) -> Result<Zeroizing<Vec<
     if !bytes.starts_with(AGE_MAGIC) {
         return Err(ProtectError::UnknownAgeVersion);
     }
-    let decryptor = age::Decryptor::new_buffered(bytes).map_err(|e| match e {
+    let header = |e| match e {
         age::DecryptError::UnknownFormat => ProtectError::UnknownAgeVersion,
         _ => ProtectError::NotAge,
-    })?;
-    if !decryptor.is_scrypt() {
+    };
+    if !age::Decryptor::new_buffered(bytes).map_err(header)?.is_scrypt() {
         return Err(ProtectError::NotPassphrase);
     }
-    let mut identity = age::scrypt::Identity::new(passphrase.clone());
-    identity.set_max_work_factor(MAX_WORK_FACTOR);
-    let reader = decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(|e| match e {
+    let failed = |e| match e {
         age::DecryptError::ExcessiveWork { required, .. } => {
             ProtectError::WorkFactor { required, max: MAX_WORK_FACTOR }
         }
@@ -127,7 +227,23 @@ pub fn decrypt(bytes: &[u8], passphrase: &SecretString) -> Result<Zeroizing<Vec<
         age::DecryptError::InvalidMac => ProtectError::Damaged("the age header's MAC does not match".into()),
         age::DecryptError::InvalidHeader => ProtectError::NotAge,
         other => ProtectError::Damaged(other.to_string()),
-    })?;
+    };
+    // Each form of the passphrase in turn (age stops at the first scrypt
+    // identity that fails, so one decryption per form).
+    let mut opened = Err(ProtectError::WrongPassphrase);
+    for form in forms(passphrase) {
+        let mut identity = age::scrypt::Identity::new(form);
+        identity.set_max_work_factor(MAX_WORK_FACTOR);
+        let decryptor = age::Decryptor::new_buffered(bytes).map_err(header)?;
+        match decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)).map_err(failed) {
+            Err(ProtectError::WrongPassphrase) => continue,
+            other => {
+                opened = other;
+                break;
+            }
+        }
+    }
+    let reader = opened?;
     // Plaintext is shorter than the file: reserve once so no unwiped copy is left behind.
     let mut out = Zeroizing::new(Vec::with_capacity(bytes.len()));
     reader
@@ -156,6 +272,58 @@ mod tests {
         assert!(text.contains("\n-> scrypt "), "{text}");
         assert!(text.contains(" 10\n"), "{text}");
         assert_eq!(&decrypt(&enc, &pw("correct horse")).unwrap()[..], b"hello");
+    }
+
+    #[test]
+    fn a_passphrase_in_another_normal_form_opens_the_sheet() {
+        let nfc_text = "Cr\u{e8}me br\u{fb}l\u{e9}e \u{e0} Z\u{fc}rich";
+        let nfd_text = "Cre\u{300}me bru\u{302}le\u{301}e a\u{300} Zu\u{308}rich";
+        assert_ne!(nfc_text, nfd_text);
+        // Typed in NFD, read back in NFC, and the other way round.
+        let enc = encrypt(b"hello", &pw(nfd_text), Some(10)).unwrap();
+        assert_eq!(&decrypt(&enc, &pw(nfc_text)).unwrap()[..], b"hello");
+        let enc = encrypt(b"hello", &pw(nfc_text), Some(10)).unwrap();
+        assert_eq!(&decrypt(&enc, &pw(nfd_text)).unwrap()[..], b"hello");
+        assert!(matches!(decrypt(&enc, &pw("Creme brulee a Zurich")), Err(ProtectError::WrongPassphrase)));
+        // A sheet encrypted with the raw NFD bytes (by age, or by an older
+        // paperseed) still opens with the NFD form, and with the NFC one.
+        let mut r = age::scrypt::Recipient::new(pw(nfd_text));
+        r.set_work_factor(10);
+        let e = age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient)).unwrap();
+        let mut raw = Vec::new();
+        let mut w = e.wrap_output(&mut raw).unwrap();
+        w.write_all(b"old").unwrap();
+        w.finish().unwrap();
+        assert_eq!(&decrypt(&raw, &pw(nfd_text)).unwrap()[..], b"old");
+        assert_eq!(&decrypt(&raw, &pw(nfc_text)).unwrap()[..], b"old");
+        // An ASCII passphrase has one form: one scrypt, as before.
+        assert_eq!(forms(&pw("correct horse")).len(), 1);
+        assert_eq!(forms(&pw(nfd_text)).len(), 2);
+    }
+
+    #[test]
+    fn passphrase_files_refuse_or_name_what_cannot_be_seen() {
+        use PassphraseFileError as E;
+        use PassphraseFileWarning as W;
+        let ok = |t: &str| from_file_text(t).map(|(p, w)| (p.expose_secret().to_string(), w));
+        assert_eq!(ok("correct horse\n").unwrap(), ("correct horse".into(), vec![]));
+        assert_eq!(ok("correct horse\r\n").unwrap(), ("correct horse".into(), vec![]));
+        assert_eq!(ok("correct horse").unwrap(), ("correct horse".into(), vec![]));
+        assert_eq!(ok("\u{feff}correct horse\n").unwrap(), ("correct horse".into(), vec![W::ByteOrderMark]));
+        assert_eq!(ok("correct horse \n").unwrap(), ("correct horse ".into(), vec![W::EdgeSpace]));
+        assert_eq!(ok("correct horse\nbattery\n").unwrap(), ("correct horse".into(), vec![W::MoreLines]));
+        assert_eq!(ok("").unwrap_err(), E::Empty);
+        assert_eq!(ok("\n").unwrap_err(), E::Empty);
+        assert_eq!(ok("    \n").unwrap_err(), E::Blank);
+        assert_eq!(ok("\t\t\n").unwrap_err(), E::Blank);
+        assert_eq!(ok("correct\0horse\n").unwrap_err(), E::Control("U+0000".into()));
+        assert_eq!(ok("correct\thorse\n").unwrap_err(), E::Control("U+0009, a tab".into()));
+        assert_eq!(ok("correct horse\r\r\n").unwrap_err(), E::Control("U+000D".into()));
+        // No message repeats the passphrase.
+        for t in ["secretword\0", "secretword\t"] {
+            let e = ok(t).unwrap_err();
+            assert!(!e.to_string().contains("secretword"), "{e}");
+        }
     }
 
     #[test]

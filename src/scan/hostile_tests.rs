@@ -96,6 +96,133 @@ fn sixteen_bit_png_decodes_to_gray_row_by_row() {
     }
 }
 
+/// A PNG chunk: length, type, data, CRC.
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(kind);
+    crc.update(data);
+    out.extend_from_slice(&crc.finalize().to_be_bytes());
+    out
+}
+
+/// A small gray PNG with an iCCP chunk (after IHDR) whose profile inflates
+/// to `mib` MiB of zeros, and (at the end of its data) a zTXt chunk as large.
+fn png_with_profile_bomb(mib: usize) -> (GrayImage, Vec<u8>) {
+    let img = GrayImage::from_fn(64, 48, |x, y| Luma([if (x / 8 + y / 8) % 2 == 0 { 20 } else { 235 }]));
+    let mut plain = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut plain, 64, 48);
+        e.set_color(png::ColorType::Grayscale);
+        e.set_depth(png::BitDepth::Eight);
+        e.write_header().unwrap().write_image_data(img.as_raw()).unwrap();
+    }
+    let mut bomb = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..mib {
+        bomb.write_all(&zeros).unwrap();
+    }
+    let bomb = bomb.finish().unwrap();
+    let mut iccp = b"icc\0\0".to_vec();
+    iccp.extend_from_slice(&bomb);
+    let mut ztxt = b"Comment\0\0".to_vec();
+    ztxt.extend_from_slice(&bomb);
+    // Signature and IHDR (8 + 25 bytes), then the bomb, then the rest.
+    let mut data = plain[..33].to_vec();
+    data.extend(png_chunk(b"iCCP", &iccp));
+    data.extend(png_chunk(b"zTXt", &ztxt));
+    data.extend_from_slice(&plain[33..]);
+    (img, data)
+}
+
+/// Counts the bytes each thread allocates, so a test can tell what one call
+/// cost (other tests run on other threads).
+struct Counting;
+
+thread_local! {
+    static ALLOCATED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn count(bytes: usize) {
+    let _ = ALLOCATED.try_with(|a| a.set(a.get().saturating_add(bytes as u64)));
+}
+
+// SAFETY: every call is passed on to the system allocator unchanged.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        count(layout.size());
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        count(layout.size());
+        unsafe { std::alloc::System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        count(new_size.saturating_sub(layout.size()));
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Bytes allocated so far by this thread.
+fn allocated() -> u64 {
+    ALLOCATED.with(|a| a.get())
+}
+
+#[test]
+fn png_colour_profile_bomb_is_never_inflated() {
+    // 1 GiB of profile in about 1 MB of file (twice: iCCP and zTXt). The
+    // decoders inflated it as they read the header, up to their allowance
+    // (512 MiB for the dimensions, 400 MiB for the pixels): 520 MB peak.
+    // Dropped unread, loading it costs what a 64×48 image costs, plus a copy
+    // of the file.
+    let (img, data) = png_with_profile_bomb(1024);
+    assert!(data.len() < 4 << 20, "{} bytes", data.len());
+    let before = allocated();
+    let pages = load_bytes(&data, "bomb.png", &Limits::default()).unwrap();
+    let cost = allocated() - before;
+    assert!(cost < 16 << 20, "loading allocated {} MiB", cost >> 20);
+    assert_eq!(pages[0].image, img);
+}
+
+#[test]
+fn png_chunks_the_reader_uses_are_kept() {
+    use super::png_chunks::strip_ancillary;
+    let (_, data) = png_with_profile_bomb(1);
+    let stripped = strip_ancillary(&data);
+    let kinds = |d: &[u8]| {
+        let mut at = 8;
+        let mut out = Vec::new();
+        while at + 8 <= d.len() {
+            let len = u32::from_be_bytes(d[at..at + 4].try_into().unwrap()) as usize;
+            out.push(String::from_utf8_lossy(&d[at + 4..at + 8]).into_owned());
+            at += 12 + len;
+        }
+        out
+    };
+    assert_eq!(kinds(&data)[..3], ["IHDR", "iCCP", "zTXt"]);
+    assert!(kinds(&stripped).iter().all(|k| ["IHDR", "IDAT", "IEND"].contains(&k.as_str())), "{:?}", kinds(&stripped));
+    // Nothing to drop: the same bytes, not a copy; not a PNG, or cut short: as it is.
+    let clean = stripped.to_vec();
+    assert!(matches!(strip_ancillary(&clean), std::borrow::Cow::Borrowed(_)));
+    assert_eq!(&strip_ancillary(b"GIF89a")[..], b"GIF89a");
+    assert_eq!(&strip_ancillary(&data[..40])[..], &data[..40]);
+    // Transparency and orientation stay.
+    let mut kept = data[..33].to_vec();
+    kept.extend(png_chunk(b"tRNS", &[0, 20]));
+    kept.extend(png_chunk(b"eXIf", b"MM\0*"));
+    kept.extend(png_chunk(b"tEXt", b"a\0b"));
+    kept.extend_from_slice(&clean[33..]);
+    assert_eq!(kinds(&strip_ancillary(&kept))[..3], ["IHDR", "tRNS", "eXIf"]);
+}
+
 #[test]
 fn large_images_are_reduced_and_the_budget_holds_per_run() {
     let dir = tempfile::tempdir().unwrap();

@@ -9,7 +9,7 @@
 //! reported as errors naming the file.
 
 use std::fs;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -17,6 +17,7 @@ use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader};
 
 use super::shrink::Shrink;
 use super::{Budget, Limits, ScanError};
+use crate::readfile::ReadError;
 
 /// One grayscale page to search for codes.
 #[derive(Debug, Clone, PartialEq)]
@@ -214,18 +215,15 @@ fn load_data(path: &Path, data: Vec<u8>, limits: &Limits, budget: &mut Budget) -
 }
 
 fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ScanError> {
-    let io_err = |source| ScanError::Io { path: path.to_owned(), source };
-    let file = fs::File::open(path).map_err(io_err)?;
-    let mut data = Vec::new();
-    // Read one byte past the limit to detect oversize files without trusting metadata.
-    file.take(max.saturating_add(1)).read_to_end(&mut data).map_err(io_err)?;
-    if data.len() as u64 > max {
-        return Err(ScanError::TooLarge {
-            path: path.to_owned(),
-            what: format!("the file is larger than {} MiB", max / (1024 * 1024)),
-        });
-    }
-    Ok(data)
+    // Read one byte past the limit to detect oversize files without trusting metadata;
+    // refuse FIFOs and devices before reading them.
+    crate::readfile::read_bounded(path, max).map_err(|e| match e {
+        ReadError::NotRegular { path, what } => ScanError::NotAFile { path, what },
+        ReadError::TooLarge { path, .. } => {
+            ScanError::TooLarge { path, what: format!("the file is larger than {} MiB", max / (1024 * 1024)) }
+        }
+        ReadError::Io { path, source } => ScanError::Io { path, source },
+    })
 }
 
 /// Refuse a `width`×`height` raster that breaks the limits. `format` names the
@@ -335,6 +333,15 @@ fn load_image(
     let name = format_name(format);
     let corrupt = |detail: String| ScanError::Corrupt { path: path.to_owned(), format: name.clone(), detail };
     let panicked = || corrupt("the decoder crashed on it".to_owned());
+    // Colour profiles and compressed text, which the decoders inflate as
+    // they read the header (a zlib bomb in iCCP), are dropped unread.
+    let stripped;
+    let data = if format == ImageFormat::Png {
+        stripped = super::png_chunks::strip_ancillary(data);
+        &stripped[..]
+    } else {
+        data
+    };
 
     // 1. Header only: declared dimensions.
     let dims = catch_unwind(|| ImageReader::with_format(Cursor::new(data), format).into_dimensions())
@@ -588,6 +595,9 @@ fn decode_png(path: &Path, data: &[u8], limits: &Limits) -> Result<Option<GrayIm
             png::Limits { bytes: usize::try_from(limits.max_decode_bytes).unwrap_or(usize::MAX) },
         );
         decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        // (Also dropped before decoding: see png_chunks.)
+        decoder.set_ignore_iccp_chunk(true);
+        decoder.set_ignore_text_chunk(true);
         let mut reader = decoder.read_info()?;
         if reader.info().interlaced {
             return Ok(None);

@@ -30,6 +30,7 @@ pub mod detect;
 pub mod load;
 pub mod margin;
 mod pdfguard;
+mod png_chunks;
 pub mod prepare;
 pub mod sheetwise;
 mod shrink;
@@ -169,6 +170,14 @@ pub enum ScanError {
         #[source]
         source: std::io::Error,
     },
+    /// The path names a FIFO, a device, a socket...: not a file to read.
+    #[error("{} is {what}, not a regular file; give the path of an image or PDF file", path.display())]
+    NotAFile {
+        /// The path concerned.
+        path: PathBuf,
+        /// What it is, e.g. "a FIFO (named pipe)".
+        what: &'static str,
+    },
     /// The file has no content.
     #[error("{} is empty (0 bytes); scan or export it again", path.display())]
     Empty {
@@ -228,6 +237,7 @@ impl ScanError {
     pub fn path(&self) -> &std::path::Path {
         match self {
             ScanError::Io { path, .. }
+            | ScanError::NotAFile { path, .. }
             | ScanError::Empty { path }
             | ScanError::UnsupportedFormat { path, .. }
             | ScanError::TooLarge { path, .. }

@@ -27,6 +27,7 @@ use super::migration::MigrationError;
 use super::mnemonic::MnemonicError;
 use super::totp::{self, Algorithm, OtpError, OtpKey, OtpKind};
 use super::{Backup, MAX_FILE_BYTES, Secret, TextError, check_short_text, mnemonic};
+use crate::readfile::ReadError;
 
 /// Title used when the manifest has none.
 pub const DEFAULT_TITLE: &str = "Recovery sheet";
@@ -95,6 +96,13 @@ pub enum ManifestError {
     /// (The error is boxed: it is the largest part of this type.)
     #[error("{}secret {index} ({label:?}): {error}", located_at(.at))]
     Secret { at: Option<Position>, index: usize, label: String, error: Box<SecretError> },
+    /// Two file secrets embed files of the same name (ignoring case):
+    /// `first` and `second` are (index from 1, label).
+    #[error(
+        "secret {} ({:?}) and secret {} ({:?}) both embed a file named {name:?}; restoring them into one folder would write one over the other",
+        first.0, first.1, second.0, second.1
+    )]
+    SameFileName { name: String, first: (usize, String), second: (usize, String) },
 }
 
 impl ManifestError {
@@ -107,7 +115,7 @@ impl ManifestError {
             | ManifestError::Title { at, .. }
             | ManifestError::Emergency { at, .. }
             | ManifestError::Secret { at, .. } => *at,
-            ManifestError::NoSecrets => None,
+            ManifestError::NoSecrets | ManifestError::SameFileName { .. } => None,
         }
     }
 
@@ -124,6 +132,10 @@ impl ManifestError {
             ManifestError::WrongKind { field: "title", .. } => Some("quote the title: title = \"My accounts\"".into()),
             ManifestError::NoSecrets => Some("add a [[secret]] table (see samples/)".into()),
             ManifestError::Secret { error, .. } => error.hint(),
+            ManifestError::SameFileName { .. } => Some(
+                "give one of the files another name (rename the file given as `path`, or change `name` beside `base64`)"
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -189,10 +201,12 @@ pub enum SecretError {
     /// The file at `path` cannot be read (`reason` is the system's message).
     #[error("cannot read {}: {reason}", .path.display())]
     ReadFile { path: PathBuf, reason: String },
-    #[error("{} is not a regular file", .path.display())]
-    NotAFile { path: PathBuf },
-    #[error("{} is {len} bytes; at most {MAX_FILE_BYTES} bytes (16 KiB) fit on paper", .path.display())]
-    FileTooLarge { path: PathBuf, len: u64 },
+    /// The path names a folder, a device, a FIFO...: `what` says which.
+    #[error("{} is {what}, not a regular file", .path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
+    /// The file holds more than [`MAX_FILE_BYTES`] (whatever its size says).
+    #[error("{} is larger than {MAX_FILE_BYTES} bytes (16 KiB), the most that fits on paper", .path.display())]
+    FileTooLarge { path: PathBuf },
     #[error("the file is {0} bytes; at most {MAX_FILE_BYTES} bytes fit on paper")]
     DataTooLarge(usize),
     /// An `otpauth-migration://` export in a secret of another type.
@@ -388,6 +402,14 @@ fn emergency_place(e: &EmergencyError) -> Place<'_> {
 /// Parse and validate a manifest. Relative `path`s of file secrets are read
 /// from `base_dir` (the manifest's folder).
 pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
+    parse_with_notes(text, base_dir).map(|(backup, _)| backup)
+}
+
+/// [`parse`], with notes on what was read that the manifest does not show:
+/// a file secret whose `path` is a symbolic link embeds the file the link
+/// points to, which the note names.
+pub fn parse_with_notes(text: &str, base_dir: &Path) -> Result<(Backup, Vec<String>), ManifestError> {
+    let mut notes = Vec::new();
     let table: Table = text.parse().map_err(|e: toml::de::Error| toml_error(text, &e))?;
     let spans = Spans::new(text);
     if let Some(field) = table.keys().find(|k| !["title", "secret", "emergency"].contains(&k.as_str())) {
@@ -433,12 +455,27 @@ pub fn parse(text: &str, base_dir: &Path) -> Result<Backup, ManifestError> {
         for s in &parsed {
             s.validate().map_err(err)?;
         }
+        if let Some(p) = t.get("path").and_then(Value::as_str) {
+            notes.extend(symlink_note(i + 1, label, p, &base_dir.join(p)));
+        }
         out.extend(parsed);
     }
     let emergency = parse_emergency_table(&table, &spans)?;
     let backup = Backup { title, secrets: out, emergency };
     backup.validate()?;
-    Ok(backup)
+    Ok((backup, notes))
+}
+
+/// What secret `index` embeds when its `path` (`written`, at `full`) is a
+/// symbolic link: the file it points to.
+fn symlink_note(index: usize, label: &str, written: &str, full: &Path) -> Option<String> {
+    if !std::fs::symlink_metadata(full).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    let target = std::fs::canonicalize(full).map_or_else(|_| "?".into(), |t| t.display().to_string());
+    Some(format!(
+        "secret {index} ({label:?}): {written} is a symbolic link; the file embedded is the one it points to, {target} (under the link's name)"
+    ))
 }
 
 fn get_str<'a>(t: &'a Table, key: &'static str) -> Result<Option<&'a str>, SecretError> {
@@ -569,19 +606,11 @@ fn quote_note(text: &str) -> String {
 }
 
 fn read_file(path: &Path) -> Result<(String, Vec<u8>), SecretError> {
-    let unreadable = |e: std::io::Error| SecretError::ReadFile { path: path.to_path_buf(), reason: e.to_string() };
-    let too_large = |len: u64| SecretError::FileTooLarge { path: path.to_path_buf(), len };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if !meta.is_file() {
-        return Err(SecretError::NotAFile { path: path.to_path_buf() });
-    }
-    if meta.len() > MAX_FILE_BYTES as u64 {
-        return Err(too_large(meta.len()));
-    }
-    let data = std::fs::read(path).map_err(unreadable)?;
-    if data.len() > MAX_FILE_BYTES {
-        return Err(too_large(data.len() as u64));
-    }
+    let data = crate::readfile::read_bounded(path, MAX_FILE_BYTES as u64).map_err(|e| match e {
+        ReadError::NotRegular { path, what } => SecretError::NotAFile { path, what },
+        ReadError::TooLarge { path, .. } => SecretError::FileTooLarge { path },
+        ReadError::Io { path, source } => SecretError::ReadFile { path, reason: source.to_string() },
+    })?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
     Ok((name, data))
 }
@@ -923,7 +952,7 @@ base64 = "AAEC"
         std::fs::write(dir.path().join("big.bin"), vec![0u8; MAX_FILE_BYTES + 1]).unwrap();
         let m = "[[secret]]\ntype = \"file\"\nlabel = \"F\"\npath = \"big.bin\"\n";
         let e = parse(m, dir.path()).unwrap_err().to_string();
-        assert!(e.contains("16385 bytes") && e.contains("16384"), "{e}");
+        assert!(e.contains("big.bin is larger than 16384 bytes (16 KiB)"), "{e}");
         let e = parse(&m.replace("big.bin", "missing.bin"), dir.path()).unwrap_err().to_string();
         assert!(e.contains("cannot read") && e.contains("missing.bin"), "{e}");
     }

@@ -250,6 +250,54 @@ impl Backup {
                 }
             }
         }
+        out.extend(self.invisible_warnings());
+        out
+    }
+
+    /// Texts holding characters a person cannot see, or that turn the text
+    /// around them (a right-to-left override shows "pay to 1234 5678"
+    /// reversed): each names where and which ([`label::invisible_in`]).
+    fn invisible_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut check = |what: &dyn Fn() -> String, text: &str| {
+            let found = label::invisible_in(text);
+            if !found.is_empty() {
+                out.push(format!(
+                    "{} holds characters a person cannot see or that change how the text around them reads ({}); restore shows them as <U+...>",
+                    what(),
+                    found.join(", ")
+                ));
+            }
+        };
+        check(&|| "the title".into(), &self.title);
+        for (i, s) in self.secrets.iter().enumerate() {
+            let name = || format!("secret {} ({:?})", i + 1, label::show_invisible(s.label()));
+            check(&|| format!("{}: the label", name()), s.label());
+            match s {
+                Secret::BackupCodes { codes, .. } => {
+                    for (j, c) in codes.iter().enumerate() {
+                        check(&|| format!("{}: code {}", name(), j + 1), c);
+                    }
+                }
+                Secret::Otp { key, .. } => {
+                    for (field, value) in [("issuer", &key.issuer), ("account", &key.account)] {
+                        if let Some(v) = value {
+                            check(&|| format!("{}: the {field}", name()), v);
+                        }
+                    }
+                }
+                Secret::Note { text, .. } => check(&|| format!("{}: the note", name()), text),
+                Secret::File { name: file, .. } => check(&|| format!("{}: the file name", name()), file),
+                Secret::Mnemonic { .. } => {}
+            }
+        }
+        if let Some(e) = &self.emergency {
+            for (heading, lines) in e.lines() {
+                for line in &lines {
+                    check(&|| format!("the emergency guide ({heading})"), line);
+                }
+            }
+        }
         out
     }
 
@@ -271,6 +319,28 @@ impl Backup {
                 label: s.label().to_string(),
                 error: Box::new(error),
             })?;
+        }
+        Ok(())
+    }
+
+    /// Refuse two embedded files with the same name (ignoring case, as some
+    /// file systems do): restoring them into one folder would write one
+    /// over the other. A rule for new backups (checked by `encode`), not part
+    /// of [`Backup::validate`]: sheets printed before it still restore.
+    pub fn check_file_names(&self) -> Result<(), manifest::ManifestError> {
+        let mut seen: Vec<(usize, &str, String)> = Vec::new();
+        for (i, s) in self.secrets.iter().enumerate() {
+            if let Secret::File { label, name, .. } = s {
+                let key = name.to_lowercase();
+                if let Some((j, first, _)) = seen.iter().find(|(_, _, k)| *k == key) {
+                    return Err(manifest::ManifestError::SameFileName {
+                        name: name.clone(),
+                        first: (j + 1, first.to_string()),
+                        second: (i + 1, label.clone()),
+                    });
+                }
+                seen.push((i, label, key));
+            }
         }
         Ok(())
     }

@@ -26,6 +26,10 @@ pub use layout::{Block, CodePlacement, Column, Layout, Span, Style, Table};
 pub use qr::{Ecc, Symbol};
 pub use text::{DataOrder, standard_blocks, standard_blocks_in};
 
+/// The largest font file read for `--font` (the largest CJK collections are
+/// about 30 MB).
+pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Why a sheet could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {

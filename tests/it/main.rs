@@ -11,6 +11,7 @@ mod support;
 mod accounts;
 mod cli;
 mod hardening;
+mod hardening2;
 mod import;
 mod margin;
 mod ocr;

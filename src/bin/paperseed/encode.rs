@@ -59,7 +59,12 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
                 Path::new(manifest).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
             };
             let shown = if manifest == "-" { "(stdin)" } else { manifest };
-            paperseed::secret::manifest::parse(&text, &base_dir).map_err(|e| manifest_error(e, shown))?
+            let (backup, notes) = paperseed::secret::manifest::parse_with_notes(&text, &base_dir)
+                .map_err(|e| manifest_error(e, shown))?;
+            for n in notes {
+                note(quiet, format!("note: {n}"));
+            }
+            backup
         }
         None => paperseed::secret::Backup { title: String::new(), secrets: Vec::new(), emergency: None },
     };
@@ -75,7 +80,10 @@ pub fn encode(args: EncodeArgs, quiet: bool) -> Result<(), Failure> {
         backup.title = t.trim().to_string();
     }
     let extra_font = match &args.font {
-        Some(p) => Some(std::fs::read(p).with_context(|| format!("cannot read font {}", p.display()))?),
+        Some(p) => Some(
+            paperseed::readfile::read_bounded(p, paperseed::sheet::MAX_FONT_BYTES)
+                .with_context(|| format!("cannot use the font {}", p.display()))?,
+        ),
         None => None,
     };
     let to_stdout = args.output.as_os_str() == "-";

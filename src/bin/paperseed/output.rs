@@ -26,9 +26,9 @@ pub fn read_input(name: &str, limit: u64) -> Result<Vec<u8>> {
     if name == "-" {
         std::io::stdin().lock().take(limit + 1).read_to_end(&mut data).context("cannot read stdin")?;
     } else {
-        std::fs::File::open(name)
-            .and_then(|f| f.take(limit + 1).read_to_end(&mut data))
-            .with_context(|| format!("cannot read {name}"))?;
+        // A regular file only (a FIFO or device would hang or never end),
+        // read up to the limit whatever size it reports.
+        return Ok(paperseed::readfile::read_bounded(std::path::Path::new(name), limit)?);
     }
     if data.len() as u64 > limit {
         bail!("{name} is larger than {limit} bytes, more than paperseed reads here");

@@ -2,37 +2,47 @@
 //! environment), or read from a file; new ones are asked twice and must be
 //! long enough; an encrypted payload is opened with one.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context, anyhow};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
+
+use paperseed::protect::passphrase::from_file_text;
+use paperseed::readfile::{Limited, read_bounded, read_limited};
 
 use paperseed::protect::{ExposeSecret, SecretString};
 use paperseed::restore::{Unlock, UnlockError};
 
 use crate::exit::{EXIT_NOT_RESTORABLE, EXIT_USAGE, Failure};
+use crate::output::eprint_line;
 
-/// The first line of a file (or stdin for `-`), without its line ending.
+/// The most read from a passphrase file.
+const MAX_PASSPHRASE_FILE: u64 = 64 * 1024;
+
+/// The first line of a file (or stdin for `-`), without its line ending;
+/// refused when empty, blank or holding a control character, with a warning
+/// (on stderr) for what else a person may not see.
 pub fn passphrase_from_file(path: &Path) -> Result<SecretString, Failure> {
-    let mut text = String::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .take(64 * 1024)
-            .read_to_string(&mut text)
-            .context("cannot read the passphrase from stdin")?;
+    let bytes = Zeroizing::new(if path.as_os_str() == "-" {
+        read_limited(std::io::stdin().lock(), MAX_PASSPHRASE_FILE).map_err(|e| match e {
+            Limited::TooLarge => anyhow!("stdin holds more than {MAX_PASSPHRASE_FILE} bytes: not a passphrase"),
+            Limited::Io(e) => anyhow!(e).context("cannot read the passphrase from stdin"),
+        })?
     } else {
-        std::fs::File::open(path)
-            .and_then(|f| f.take(64 * 1024).read_to_string(&mut text))
-            .with_context(|| format!("cannot read the passphrase file {}", path.display()))?;
-    }
-    let line = text.lines().next().unwrap_or("").to_string();
+        read_bounded(path, MAX_PASSPHRASE_FILE).context("cannot read the passphrase file")?
+    });
+    let mut text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| anyhow!("the passphrase file {} is not UTF-8 text", path.display()))?;
+    let read = from_file_text(&text);
     text.zeroize();
-    if line.is_empty() {
-        return Err(anyhow!("the passphrase file {} is empty", path.display()).into());
+    let shown = if path.as_os_str() == "-" { "(stdin)".into() } else { path.display().to_string() };
+    let (pass, warnings) =
+        read.map_err(|e| anyhow!("the passphrase file {shown}: {e}; {} (nothing was done)", e.hint()))?;
+    for w in warnings {
+        eprint_line(&format!("warning: the passphrase file {shown}: {w}"));
     }
-    Ok(SecretString::from(line))
+    Ok(pass)
 }
 
 fn prompt(message: &str) -> Result<String, Failure> {

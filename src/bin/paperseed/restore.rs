@@ -7,11 +7,12 @@ use anyhow::{Context, anyhow};
 use serde_json::json;
 
 use paperseed::restore::{Opened, RestoreError, open};
+use paperseed::secret::label::show_invisible;
 use paperseed::secret::{Secret, export, manifest};
 
 use crate::args::{OutputFormat, RestoreArgs};
 use crate::exit::{EXIT_USAGE, Failure};
-use crate::output::{eprint_line, note, print_stdout, write_atomic};
+use crate::output::{eprint_line, note, print_stdout, write_all_atomic, write_atomic};
 use crate::passphrase::{PassphraseSource, unlock_failure};
 use crate::scan::{describe, not_restorable, report_problems, scan_inputs};
 
@@ -35,18 +36,72 @@ fn create_private_dir(dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-fn write_files(backups: &[&paperseed::secret::Backup], dir: &Path, force: bool, quiet: bool) -> Result<(), Failure> {
-    create_private_dir(dir)?;
-    for backup in backups {
-        for s in &backup.secrets {
-            if let Secret::File { name, data, .. } = s {
-                let safe = safe_file_name(name).ok_or_else(|| {
-                    anyhow!("the embedded file name {name:?} is not a plain file name; refusing to write it")
-                })?;
-                let path = dir.join(safe);
-                write_atomic(&path, data, force)?;
-                note(quiet, format!("Wrote {} ({} bytes).", path.display(), data.len()));
+/// The name each embedded file is written under, in order: its own, or,
+/// for a file named as an earlier one (ignoring case, as some file systems
+/// do), `name (2).ext`, `name (3).ext`... that no other embedded file has.
+fn distinct_names(names: &[&str]) -> Vec<String> {
+    let key = |n: &str| n.to_lowercase();
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let all: std::collections::HashSet<String> = names.iter().map(|n| key(n)).collect();
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let mut chosen = name.to_string();
+        if taken.contains(&key(name)) {
+            let (stem, ext) = match name.rfind('.') {
+                Some(dot) if dot > 0 => name.split_at(dot),
+                _ => (*name, ""),
+            };
+            let mut n = 2;
+            loop {
+                chosen = format!("{stem} ({n}){ext}");
+                if !taken.contains(&key(&chosen)) && !all.contains(&key(&chosen)) {
+                    break;
+                }
+                n += 1;
             }
+        }
+        taken.insert(key(&chosen));
+        out.push(chosen);
+    }
+    out
+}
+
+/// Write every embedded file into `dir`, all or none; files named alike are
+/// never written over one another (see [`distinct_names`]).
+fn write_files(backups: &[&paperseed::secret::Backup], dir: &Path, force: bool, quiet: bool) -> Result<(), Failure> {
+    let files: Vec<(&str, &[u8])> = backups
+        .iter()
+        .flat_map(|b| &b.secrets)
+        .filter_map(|s| match s {
+            Secret::File { name, data, .. } => Some((name.as_str(), data.as_slice())),
+            _ => None,
+        })
+        .collect();
+    for (name, _) in &files {
+        safe_file_name(name).ok_or_else(|| {
+            anyhow!(
+                "the embedded file name {name:?} is not a plain file name; refusing to write it (nothing was written)"
+            )
+        })?;
+    }
+    let names = distinct_names(&files.iter().map(|f| f.0).collect::<Vec<_>>());
+    create_private_dir(dir)?;
+    let targets: Vec<(std::path::PathBuf, &[u8])> =
+        names.iter().zip(&files).map(|(name, (_, data))| (dir.join(name), *data)).collect();
+    write_all_atomic(&targets, force).context("no embedded file was written")?;
+    for ((path, data), (name, _)) in targets.iter().zip(&files) {
+        let renamed = path.file_name().is_some_and(|f| f != std::ffi::OsStr::new(name));
+        if renamed {
+            note(
+                quiet,
+                format!(
+                    "Wrote {} ({} bytes): another embedded file is also named {name:?}, so this one was renamed.",
+                    path.display(),
+                    data.len()
+                ),
+            );
+        } else {
+            note(quiet, format!("Wrote {} ({} bytes).", path.display(), data.len()));
         }
     }
     Ok(())
@@ -146,9 +201,29 @@ fn emit(
             write_atomic(path, out.as_bytes(), args.force)?;
             note(quiet, format!("Wrote {}.", path.display()));
         }
+        _ if format == OutputFormat::Text => {
+            // On the terminal, characters a person cannot see (a right-to-left
+            // override, a zero-width space) are shown as markers like <U+202E>.
+            print_stdout(show_invisible(&out).as_bytes())?;
+        }
         _ => {
             print_stdout(&out)?;
         }
     }
     if failures == 0 { Ok(()) } else { Err(not_restorable(format!("{failures} backup(s) could not be restored"))) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_named_alike_get_distinct_names() {
+        assert_eq!(distinct_names(&["a.txt", "b.txt"]), ["a.txt", "b.txt"]);
+        assert_eq!(distinct_names(&["key.txt", "key.txt", "key.txt"]), ["key.txt", "key (2).txt", "key (3).txt"]);
+        // Never the name of another embedded file, and case-insensitively distinct.
+        assert_eq!(distinct_names(&["k", "k", "k (2)"]), ["k", "k (3)", "k (2)"]);
+        assert_eq!(distinct_names(&["Key.txt", "key.txt"]), ["Key.txt", "key (2).txt"]);
+        assert_eq!(distinct_names(&["a.tar.gz", "a.tar.gz"]), ["a.tar.gz", "a.tar (2).gz"]);
+    }
 }

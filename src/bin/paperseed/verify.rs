@@ -52,7 +52,8 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
                 text.push_str(&format!("  {line}\n"));
             }
         }
-        print_stdout(text)?;
+        // Characters a person cannot see are shown as markers like <U+202E>.
+        print_stdout(paperseed::secret::label::show_invisible(&text).as_bytes())?;
     }
     match report.verdict {
         Verdict::Intact => Ok(()),

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use image::ImageFormat;
 
+use crate::readfile::{self, ReadError};
 use crate::scan::{self, DetectOptions, Limits, ScanError};
 use crate::secret::manifest::DEFAULT_TITLE;
 use crate::secret::totp::{OtpKey, OtpKind};
@@ -138,6 +139,17 @@ fn input_err(input: &str, message: impl Into<String>) -> ImportError {
     ImportError::Input { input: input.to_string(), message: message.into() }
 }
 
+/// A file that cannot be read, or is not a regular file, or too large.
+fn read_err(input: &str, e: ReadError) -> ImportError {
+    match e {
+        ReadError::NotRegular { what, .. } => input_err(input, format!("is {what}, not a regular file: name a file")),
+        ReadError::TooLarge { limit, .. } => {
+            input_err(input, format!("larger than {} MiB: not a text export", limit >> 20))
+        }
+        ReadError::Io { source, .. } => input_err(input, format!("cannot read it: {source}")),
+    }
+}
+
 fn entry_err(input: &str, place: impl Into<String>, message: impl Into<String>) -> ImportError {
     ImportError::Entry { input: input.to_string(), place: place.into(), message: message.into() }
 }
@@ -167,14 +179,7 @@ pub fn import_with(sources: &[ImportSource], opts: &ImportOptions) -> Result<Imp
 /// byte-order mark dropped). Errors name the file.
 pub fn read_text(path: &Path) -> Result<String, ImportError> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| input_err(&name, format!("cannot read it: {e}")))?;
-    let mut data = Vec::new();
-    file.take(MAX_TEXT_BYTES + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| input_err(&name, format!("cannot read it: {e}")))?;
-    if data.len() as u64 > MAX_TEXT_BYTES {
-        return Err(input_err(&name, format!("larger than {} MiB: not a text export", MAX_TEXT_BYTES >> 20)));
-    }
+    let data = readfile::read_bounded(path, MAX_TEXT_BYTES).map_err(|e| read_err(&name, e))?;
     let text = String::from_utf8(data).map_err(|_| input_err(&name, "not UTF-8 text, an image or a PDF"))?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
 }
@@ -273,13 +278,14 @@ impl Acc {
 
     fn path(&mut self, path: &Path, opts: &ImportOptions) -> Result<(), ImportError> {
         let name = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| input_err(&name, format!("cannot read it: {e}")))?;
-        if meta.is_dir() {
+        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
             return Err(input_err(&name, "is a folder: name the files in it"));
         }
         let mut head = Vec::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(1024).read_to_end(&mut head))
+        readfile::open_regular(path)
+            .map_err(|e| read_err(&name, e))?
+            .take(1024)
+            .read_to_end(&mut head)
             .map_err(|e| input_err(&name, format!("cannot read it: {e}")))?;
         let pdf = head.windows(5).any(|w| w == b"%PDF-");
         match image::guess_format(&head) {
