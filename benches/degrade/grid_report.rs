@@ -186,8 +186,8 @@ pub(crate) fn write_grid_reports(out: &Path, sheets: &[Sheet], results: &[GridRe
     // Partial damage per kind.
     if partial_total > 0 {
         md.push_str(
-            "\nPartial damage (flat scan, 300 and 200 dpi, PNG), restored; paperseed per sheet as restored / \
-             restorable from the codes alone (k codes read, without the recovery text):\n\n",
+            "\nPartial damage (flat scan, 300 and 200 dpi, PNG), restored (\"codes alone\": paperseed read at least k \
+             codes, so the recovery text was not needed); paperseed restored, per sheet on the right:\n\n",
         );
         let mut head = String::from("| damage | paperseed | paperseed, codes alone | zxing-cpp | zbar |");
         let mut rule = String::from("|---|---:|---:|---:|---:|");
@@ -204,9 +204,11 @@ pub(crate) fn write_grid_reports(out: &Path, sheets: &[Sheet], results: &[GridRe
                 per[r.sheet].add(r, &sheets[r.sheet]);
             }
             let mut row = format!(
-                "| {} | {} | {} | {} |",
+                "| {} | {} | {}/{} | {} | {} |",
                 kind.label(),
                 all.ps.show(),
+                all.from_codes,
+                all.ps.all,
                 Counts::tool(all.zx),
                 Counts::tool(all.zb)
             );
