@@ -294,3 +294,125 @@ fn a_file_secret_that_is_a_symlink_says_what_is_embedded() {
         "{err}"
     );
 }
+
+/// Encode the bip39 sample; returns the PDF and its fingerprint.
+fn sheet_and_fingerprint(dir: &Path) -> (PathBuf, String) {
+    let pdf = encode(&sample("bip39.toml"), dir, "sheet", &[]);
+    let out = bin().arg("verify").arg(&pdf).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let fp = text
+        .split_whitespace()
+        .find(|w| w.len() == 14 && w.matches('-').count() == 2)
+        .unwrap_or_else(|| panic!("no fingerprint in {text}"))
+        .to_string();
+    (pdf, fp)
+}
+
+#[test]
+fn twenty_checks_at_once_keep_all_twenty_log_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, _) = sheet_and_fingerprint(dir.path());
+    let log = dir.path().join("checks.log");
+    let exe = assert_cmd::cargo::cargo_bin("paperseed");
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            std::process::Command::new(&exe)
+                .arg("verify")
+                .arg(&pdf)
+                .arg("--log")
+                .arg(&log)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(text.lines().count(), 20, "{text}");
+    assert!(text.lines().all(|l| l.contains("verdict=intact")), "{text}");
+}
+
+#[test]
+fn a_log_that_cannot_be_written_still_gets_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, _) = sheet_and_fingerprint(dir.path());
+    let target = dir.path().join("real.log");
+    std::fs::write(&target, "").unwrap();
+    let link = dir.path().join("link.log");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let big = dir.path().join("big.log");
+    std::fs::write(&big, "x".repeat(2 << 20)).unwrap();
+    let mut cases =
+        vec![(fifo(dir.path(), "pipe.log"), "FIFO"), (link.clone(), "symbolic link"), (big.clone(), "larger than")];
+    // A read-only folder stops everyone but root.
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
+    if std::fs::write(ro.join("probe"), "").is_err() {
+        cases.push((ro.join("checks.log"), "ermission denied"));
+    }
+    for (log, why) in cases {
+        let out = bin().arg("verify").arg(&pdf).arg("--log").arg(&log).timeout(PROMPTLY).output().unwrap();
+        let err = stderr_of(&out);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{}: {err}", log.display());
+        assert!(stdout.contains("Result: INTACT"), "{stdout}");
+        assert!(err.contains("was not written"), "{err}");
+        assert!(err.contains(why), "{why}: {err}");
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "");
+    assert_eq!(std::fs::metadata(&big).unwrap().len(), 2 << 20);
+}
+
+#[test]
+fn the_log_keeps_its_mode_and_its_hard_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, _) = sheet_and_fingerprint(dir.path());
+    let log = dir.path().join("checks.log");
+    std::fs::write(&log, "my own note\n").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let other = dir.path().join("other-name.log");
+    std::fs::hard_link(&log, &other).unwrap();
+    bin().arg("verify").arg(&pdf).arg("--log").arg(&log).assert().code(0);
+    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o640);
+    let text = std::fs::read_to_string(&other).unwrap();
+    assert!(text.starts_with("my own note\n") && text.contains("verdict=intact"), "{text}");
+}
+
+#[test]
+fn log_fields_are_shown_escaped_and_absurd_numbers_are_malformed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, fp) = sheet_and_fingerprint(dir.path());
+    let log = dir.path().join("checks.log");
+    // A date field holding a terminal escape (set the window title, clear the screen).
+    std::fs::write(
+        &log,
+        format!("\x1b]0;pwned\x07\x1b[2J fingerprint={fp} verdict=intact codes=4/4 ecc=0,0,0,0 text=14/14\n"),
+    )
+    .unwrap();
+    let out = bin().arg("verify").arg(&pdf).arg("--log").arg(&log).timeout(PROMPTLY).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(!stdout.contains('\x1b') && !stdout.contains('\x07'), "{stdout:?}");
+    assert!(stdout.contains("no code has worn since \\u{1b}]0;pwned"), "{stdout}");
+
+    // Numbers no check writes: the line is not a check (no overflow, no panic).
+    let log = dir.path().join("absurd.log");
+    std::fs::write(
+        &log,
+        format!(
+            "2026-01-02 fingerprint={fp} verdict=intact codes=4/4 ecc=4294967286,0,0,0 text=14/14\n\
+             2026-01-03 fingerprint={fp} verdict=intact codes=4/4 ecc=0,0,0,0 text=18446744073709551615/14\n"
+        ),
+    )
+    .unwrap();
+    let out = bin().arg("verify").arg(&pdf).arg("--log").arg(&log).timeout(PROMPTLY).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout.contains(&format!("{fp}: first logged check.")), "{stdout}");
+}
