@@ -416,3 +416,42 @@ fn log_fields_are_shown_escaped_and_absurd_numbers_are_malformed() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert!(stdout.contains(&format!("{fp}: first logged check.")), "{stdout}");
 }
+
+#[test]
+fn every_output_is_checked_before_any_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pdf = encode(&sample("totp.toml"), d, "t", &[]);
+    std::fs::write(d.join("existing.txt"), "mine\n").unwrap();
+    std::os::unix::fs::symlink(d.join("elsewhere.txt"), d.join("link.txt")).unwrap();
+    let restore = |args: &[&std::ffi::OsStr]| {
+        let out = bin().current_dir(d).arg("restore").arg(&pdf).args(args).timeout(PROMPTLY).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        stderr_of(&out)
+    };
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    for (output, why) in [
+        ("existing.txt", "existing.txt already exists; pass --force"),
+        ("link.txt", "link.txt is a symbolic link"),
+        ("/dev/full", "/dev/full is not a regular file"),
+        ("nodir/x.txt", "the folder nodir does not exist"),
+    ] {
+        let err = restore(&[os("--otp-codes"), os("k.pdf"), os("-o"), os(output)]);
+        assert!(err.contains(why), "{output}: {err}");
+        assert!(!d.join("k.pdf").exists(), "{output}: k.pdf was written before -o was refused");
+        assert!(!d.join("elsewhere.txt").exists());
+    }
+    // An export into a missing folder: -o is not written either, and --force is no help.
+    let err = restore(&[os("--otp-codes"), os("nodir/k.pdf"), os("-o"), os("new.txt")]);
+    assert!(err.contains("the folder nodir does not exist"), "{err}");
+    assert!(!err.contains("--force"), "{err}");
+    assert!(!d.join("new.txt").exists());
+    assert_eq!(std::fs::read_to_string(d.join("existing.txt")).unwrap(), "mine\n");
+
+    // Control characters in a path are shown escaped, never sent raw to the terminal.
+    let odd = "a\nb\x1b[31m.txt";
+    std::fs::write(d.join(odd), "").unwrap();
+    let err = restore(&[os("-o"), os(odd)]);
+    assert!(err.contains("a\\nb\\u{1b}[31m.txt already exists"), "{err}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+}

@@ -11,7 +11,7 @@ use paperseed::restore::{Unlock, Verdict, VerifyReport, history, open};
 
 use crate::args::VerifyArgs;
 use crate::exit::{Failure, verdict_status};
-use crate::output::{eprint_line, note, print_stdout};
+use crate::output::{eprint_line, note, print_stdout, shown};
 use crate::passphrase::{PassphraseSource, unlock_failure};
 use crate::scan::{describe, not_restorable, report_problems, scan_inputs};
 
@@ -41,7 +41,7 @@ pub fn verify(args: VerifyArgs, quiet: bool) -> Result<(), Failure> {
     let (trend, log_failure) = match &args.log {
         Some(path) => match log_check(path, &report) {
             Ok(trend) => (trend, None),
-            Err(e) => (Vec::new(), Some(format!("paperseed: the log {} was not written: {e:#}", path.display()))),
+            Err(e) => (Vec::new(), Some(format!("paperseed: the log {} was not written: {e:#}", shown(path)))),
         },
         None => (Vec::new(), None),
     };
