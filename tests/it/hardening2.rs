@@ -455,3 +455,52 @@ fn every_output_is_checked_before_any_is_written() {
     assert!(err.contains("a\\nb\\u{1b}[31m.txt already exists"), "{err}");
     assert!(!err.contains('\x1b'), "{err:?}");
 }
+
+#[test]
+fn forged_codes_of_the_set_are_reported_not_ignored() {
+    use paperseed::format::Frame;
+    use paperseed::interop::termqr;
+    use paperseed::sheet::qr::{Ecc, encode as qr_encode};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pdf = encode(&sample("bip39.toml"), d, "w", &[]);
+    let page = &rasterize(&pdf, 200.0)[0];
+    // The genuine codes, alone on an image (no recovery text).
+    let mut frames: Vec<Frame> = paperseed::scan::find_codes(
+        page,
+        &paperseed::scan::DetectOptions { expected: None, effort: paperseed::scan::Effort::Normal },
+    )
+    .into_iter()
+    .filter_map(|c| Frame::parse(&c.text).ok())
+    .collect();
+    frames.sort_by_key(|f| f.index);
+    assert_eq!(frames.len(), 4);
+    let png_of = |frame: &Frame, name: &str| {
+        let symbol = qr_encode(&frame.to_text(), Ecc::Q).unwrap();
+        let path = d.join(name);
+        std::fs::write(&path, termqr::png(&termqr::symbol_image(&symbol, 6, 4)).unwrap()).unwrap();
+        path
+    };
+    let genuine: Vec<PathBuf> = frames.iter().map(|f| png_of(f, &format!("code{}.png", f.index + 1))).collect();
+    // CRC-valid frames of the same set, for codes 1 to 3, whose contents do not fit.
+    let forged: Vec<PathBuf> = [0usize, 1, 2]
+        .iter()
+        .map(|&i| {
+            let mut f = frames[i].clone();
+            f.shard.iter_mut().for_each(|b| *b ^= 0x5a);
+            png_of(&f, &format!("forged{}.png", i + 1))
+        })
+        .collect();
+    let out = bin().arg("verify").args(&genuine).args(&forged).timeout(PROMPTLY).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let all = format!("{stdout}{}", stderr_of(&out));
+    assert!(!stdout.contains("with the help of the recovery text"), "{stdout}");
+    assert!(stdout.contains("3 codes read do not fit"), "{all}");
+    assert!(stdout.contains("4 of 4 codes readable"), "{all}");
+    assert!(stdout.contains("forged1.png") && stdout.contains("forged3.png"), "{all}");
+
+    let out = bin().arg("restore").args(&genuine).args(&forged).timeout(PROMPTLY).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("3 codes read do not fit") && err.contains("forged3.png"), "{err}");
+}

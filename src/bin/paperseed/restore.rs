@@ -120,6 +120,13 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
     for p in &opening.problems {
         eprint_line(&format!("paperseed: {}", describe(p)));
     }
+    // Codes of the set that do not fit its checksummed data were left out:
+    // say so (count and where), never silently.
+    for set in open::select(&scanned.report, args.scan.set.as_deref()) {
+        if let Some(note) = set.unfit_note() {
+            eprint_line(&format!("paperseed: warning: set {}: {note}.", set.set.short_id()));
+        }
+    }
     if opening.restored.is_empty() {
         return Err(not_restorable(format!("nothing could be restored from {} page(s)", scanned.pages)));
     }
