@@ -69,6 +69,11 @@ pub enum Outcome {
         payload: Vec<u8>,
         /// Shards that disagree with the restored payload (damaged or forged).
         bad_shards: Vec<u8>,
+        /// Codes read that do not fit the restored payload at an index
+        /// whose fitting code was read too (CRC-valid forgeries, or
+        /// another printing): (index, where that content was read), one
+        /// entry per content.
+        unfit: Vec<(u8, Vec<String>)>,
     },
     /// Fewer than k distinct shards.
     NotEnough { have: usize },
@@ -120,6 +125,25 @@ impl SetReport {
             Outcome::Restored { payload, .. } => Some(Fingerprint::of(payload)),
             _ => None,
         }
+    }
+
+    /// Codes read that do not fit the restored payload while the code that
+    /// fits was read too, in words (count and where), if any.
+    pub fn unfit_note(&self) -> Option<String> {
+        let Outcome::Restored { unfit, .. } = &self.outcome else { return None };
+        if unfit.is_empty() {
+            return None;
+        }
+        let places: Vec<String> =
+            unfit.iter().map(|(i, places)| format!("code {} at {}", i + 1, places.join(", "))).collect();
+        Some(format!(
+            "{} code{} read do{} not fit the rebuilt, checksummed data (forged, or CRC-valid codes of another printing), and {} left out: {}",
+            unfit.len(),
+            if unfit.len() == 1 { "" } else { "s" },
+            if unfit.len() == 1 { "es" } else { "" },
+            if unfit.len() == 1 { "was" } else { "were" },
+            places.join("; ")
+        ))
     }
 
     /// How many distinct shard indices were read.
@@ -275,9 +299,7 @@ fn rebuild(set: SetKey, shards: BTreeMap<u8, ShardSeen>, text: Option<&TextGroup
         Outcome::NotEnough { have: shards.len() }
     } else {
         match search(&set, &shards) {
-            (Some((carried, payload)), _) => {
-                Outcome::Restored { bad_shards: bad_shards(&carried, &candidates, k, n), payload }
-            }
+            (Some((carried, payload)), _) => restored(&carried, payload, &shards, &candidates, k, n),
             (None, tried) => Outcome::Mismatch {
                 tried,
                 conflicting: shards.iter().filter(|(_, s)| s.variants.len() > 1).map(|(&i, _)| i).collect(),
@@ -286,9 +308,7 @@ fn rebuild(set: SetKey, shards: BTreeMap<u8, ShardSeen>, text: Option<&TextGroup
     };
     let outcome = match text {
         Some(t) if !matches!(outcome, Outcome::Restored { .. }) => match with_text(&set, &shards, &t.lines) {
-            Some((carried, payload)) => {
-                Outcome::Restored { bad_shards: bad_shards(&carried, &candidates, k, n), payload }
-            }
+            Some((carried, payload)) => restored(&carried, payload, &shards, &candidates, k, n),
             None => outcome,
         },
         _ => outcome,
@@ -377,6 +397,33 @@ fn search(set: &SetKey, shards: &BTreeMap<u8, ShardSeen>) -> (Option<(Vec<u8>, V
             }
         }
     }
+}
+
+/// The outcome of a rebuild that matched its checksum.
+fn restored(
+    carried: &[u8],
+    payload: Vec<u8>,
+    shards: &BTreeMap<u8, ShardSeen>,
+    candidates: &[(u8, &Vec<u8>)],
+    k: usize,
+    n: usize,
+) -> Outcome {
+    let unfit = match shard::split(carried, k, n) {
+        Ok(good) => shards
+            .iter()
+            .filter(|(i, seen)| seen.variants.contains(&good[**i as usize]))
+            .flat_map(|(&i, seen)| {
+                let good = &good[i as usize];
+                seen.variants
+                    .iter()
+                    .zip(&seen.variant_sources)
+                    .filter(move |(v, _)| *v != good)
+                    .map(move |(_, places)| (i, places.clone()))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    Outcome::Restored { bad_shards: bad_shards(carried, candidates, k, n), unfit, payload }
 }
 
 /// Shards read that disagree with the rebuilt carried bytes.
@@ -472,7 +519,7 @@ mod tests {
         let r = assemble([sight(&fs[5], "a"), sight(&fs[1], "a"), sight(&fs[3], "b"), sight(&fs[3], "c")]);
         assert_eq!(r.sets.len(), 1);
         let s = &r.sets[0];
-        assert_eq!(s.outcome, Outcome::Restored { payload: payload.clone(), bad_shards: vec![] });
+        assert_eq!(s.outcome, Outcome::Restored { payload: payload.clone(), bad_shards: vec![], unfit: vec![] });
         assert_eq!(s.missing(), vec![0, 2, 4]);
         assert_eq!(s.shards[&3].sources, vec!["b", "c"]);
         let r = assemble([sight(&fs[5], "a"), sight(&fs[1], "a"), sight(&fs[5], "b")]);
@@ -501,7 +548,7 @@ mod tests {
         assert_eq!(restored.len(), 1);
         assert_eq!(
             restored[0].outcome,
-            Outcome::Restored { payload: b"payload B, long enough".to_vec(), bad_shards: vec![] }
+            Outcome::Restored { payload: b"payload B, long enough".to_vec(), bad_shards: vec![], unfit: vec![] }
         );
     }
 
@@ -511,7 +558,10 @@ mod tests {
         let mut fs = frames(&payload, 3, 6);
         fs[0].shard[5] ^= 0x55; // CRC is recomputed by to_text: only the BLAKE3 check can tell.
         let r = assemble(fs.iter().map(|f| sight(f, "s")));
-        assert_eq!(r.sets[0].outcome, Outcome::Restored { payload: payload.clone(), bad_shards: vec![0] });
+        assert_eq!(
+            r.sets[0].outcome,
+            Outcome::Restored { payload: payload.clone(), bad_shards: vec![0], unfit: vec![] }
+        );
         // With exactly k shards, one of them forged: refused, not wrong.
         let r = assemble([sight(&fs[0], "s"), sight(&fs[1], "s"), sight(&fs[2], "s")]);
         assert_eq!(r.sets[0].outcome, Outcome::Mismatch { tried: 1, conflicting: vec![] });
@@ -547,13 +597,19 @@ mod tests {
         let r = assemble(sightings);
         assert_eq!(r.sets.len(), 1);
         let bad: Vec<u8> = (0..6).collect();
-        assert_eq!(r.sets[0].outcome, Outcome::Restored { payload: payload.clone(), bad_shards: bad.clone() });
+        let unfit: Vec<(u8, Vec<String>)> =
+            (0..6u8).flat_map(|i| std::iter::repeat_n((i, vec!["evil.pdf".to_string()]), 8)).collect();
+        assert_eq!(
+            r.sets[0].outcome,
+            Outcome::Restored { payload: payload.clone(), bad_shards: bad.clone(), unfit: unfit.clone() }
+        );
+        assert!(r.sets[0].unfit_note().unwrap().starts_with("48 codes read do not fit"));
         assert_eq!(r.sets[0].conflicting(), bad);
         assert_eq!(search(&r.sets[0].set, &r.sets[0].shards).1, 1);
         // Genuine sheet read once, after the forgeries (every variant read
         // once): still restored, within a bounded number of rebuilds.
         let r = assemble(forged.iter().map(|f| sight(f, "evil.pdf")).chain(fs.iter().map(|f| sight(f, "scan.pdf"))));
-        assert_eq!(r.sets[0].outcome, Outcome::Restored { payload: payload.clone(), bad_shards: bad });
+        assert_eq!(r.sets[0].outcome, Outcome::Restored { payload: payload.clone(), bad_shards: bad, unfit });
         let tried = search(&r.sets[0].set, &r.sets[0].shards).1;
         eprintln!("genuine read once, after 8 forgeries per code: restored at rebuild {tried}");
         assert!(tried <= 9 * 9 * 9, "{tried} rebuilds");
@@ -627,7 +683,10 @@ mod tests {
             let mut distinct = std::collections::BTreeSet::new();
             let chosen: Vec<usize> = order.into_iter().take_while(|&i| { if distinct.len() == k && !distinct.contains(&i) { return false; } distinct.insert(i); true }).collect();
             let r = assemble(chosen.iter().map(|&i| sight(&fs[i], "p")));
-            prop_assert_eq!(&r.sets[0].outcome, &Outcome::Restored { payload: payload.clone(), bad_shards: vec![] });
+            prop_assert_eq!(
+                &r.sets[0].outcome,
+                &Outcome::Restored { payload: payload.clone(), bad_shards: vec![], unfit: vec![] }
+            );
         }
     }
 }

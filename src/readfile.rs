@@ -65,7 +65,7 @@ pub fn size(limit: u64) -> String {
 }
 
 /// What a file type is, in words, for one that is not a regular file.
-fn describe(kind: FileType) -> &'static str {
+pub fn describe(kind: FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

@@ -18,6 +18,16 @@ use super::report::{SetHealth, Verdict, VerifyReport};
 /// Largest log file read, in bytes (decades of yearly checks fit in a few KB).
 pub const MAX_LOG_BYTES: usize = 1 << 20;
 
+/// Bounds of a line paperseed could have written: more codes, a larger
+/// percentage or a longer date make the line malformed (skipped), never an
+/// overflow or a report as long as the log.
+const MAX_CODES: usize = 255;
+const MAX_PERCENT: u32 = 100;
+const MAX_TEXT_LINES: usize = 100_000;
+const MAX_FIELD_CHARS: usize = 64;
+/// Values shown per code in the trend; a longer history is elided in the middle.
+const MAX_SHOWN: usize = 8;
+
 /// One check of one set, as logged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
@@ -74,30 +84,51 @@ impl Check {
         )
     }
 
-    /// Read a log line; `None` for anything else.
+    /// Read a log line; `None` for anything else, including a line with
+    /// numbers or fields no check writes (see the bounds above).
     pub fn parse(line: &str) -> Option<Check> {
+        let field = |v: &str| (v.chars().count() <= MAX_FIELD_CHARS).then(|| v.to_string());
         let mut parts = line.split_whitespace();
-        let date = parts.next()?.to_string();
+        let date = field(parts.next()?)?;
         let (mut fingerprint, mut verdict, mut ecc, mut text) = (None, None, None, None);
         for p in parts {
             let (k, v) = p.split_once('=')?;
             match k {
-                "fingerprint" => fingerprint = Some(v.to_string()),
-                "verdict" => verdict = Some(v.to_string()),
+                "fingerprint" => fingerprint = Some(field(v)?),
+                "verdict" => verdict = Some(field(v)?),
                 "ecc" => {
-                    ecc = Some(
-                        v.split(',')
-                            .map(|x| if x == "-" { Ok(None) } else { x.parse::<u32>().map(Some) })
-                            .collect::<Result<Vec<_>, _>>()
-                            .ok()?,
-                    )
+                    let values = v
+                        .split(',')
+                        .map(|x| match x {
+                            "-" => Some(None),
+                            _ => x.parse::<u32>().ok().filter(|&e| e <= MAX_PERCENT).map(Some),
+                        })
+                        .collect::<Option<Vec<_>>>()?;
+                    if values.len() > MAX_CODES {
+                        return None;
+                    }
+                    ecc = Some(values)
                 }
-                "text" => text = Some(v.split_once('/').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))),
+                "text" if v == "-" => {}
+                "text" => {
+                    let (a, b) = v.split_once('/')?;
+                    let (a, b): (usize, usize) = (a.parse().ok()?, b.parse().ok()?);
+                    if a > b || b > MAX_TEXT_LINES {
+                        return None;
+                    }
+                    text = Some((a, b))
+                }
                 _ => {}
             }
         }
-        Some(Check { date, fingerprint: fingerprint?, verdict: verdict?, ecc: ecc?, text: text.flatten() })
+        Some(Check { date, fingerprint: fingerprint?, verdict: verdict?, ecc: ecc?, text })
     }
+}
+
+/// A field read back from the log as it may be shown on a terminal: control
+/// characters (escape sequences) escaped, like `\u{1b}`.
+fn shown(field: &str) -> String {
+    field.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 /// The log lines of this check: one per set checked (other backups than
@@ -118,21 +149,26 @@ pub fn trend(log: &str, now: &[Check]) -> Vec<String> {
             continue;
         }
         series.push(check);
-        let since = &series[0].date;
+        let since = shown(&series[0].date);
         let mut moved = Vec::new();
         for i in 0..check.ecc.len() {
             let values: Vec<Option<u32>> = series.iter().map(|c| c.ecc.get(i).copied().flatten()).collect();
             let first = values[0];
             let last = values[values.len() - 1];
             let worse = match (first, last) {
-                (Some(a), Some(b)) => b >= a + 10,
+                (Some(a), Some(b)) => b >= a.saturating_add(10),
                 (Some(_), None) => true,
                 _ => false,
             };
             if worse {
-                let shown: Vec<String> =
+                let mut seen: Vec<String> =
                     values.iter().map(|v| v.map_or("not read".into(), |v| format!("{v}%"))).collect();
-                moved.push(format!("  code {}: {} since {since}", i + 1, shown.join(" → ")));
+                if seen.len() > MAX_SHOWN {
+                    // The first check, then the latest ones.
+                    let left = seen.len() - MAX_SHOWN;
+                    seen.splice(1..=left, [format!("… ({left} checks) …")]);
+                }
+                moved.push(format!("  code {}: {} since {since}", i + 1, seen.join(" → ")));
             }
         }
         let checks = series.len() - 1;
@@ -166,6 +202,39 @@ mod tests {
         assert_eq!(c.line(), "2026-01-02 fingerprint=T6DA-8PZ1-BEY5 verdict=intact codes=2/3 ecc=0,12,- text=16/16");
         assert_eq!(Check::parse(&c.line()), Some(c));
         assert_eq!(Check::parse("my note: moved the sheet to the safe"), None);
+        let dashes = "2026-01-02 fingerprint=T6DA-8PZ1-BEY5 verdict=intact codes=0/1 ecc=- text=-";
+        assert_eq!(Check::parse(dashes).map(|c| c.text), Some(None));
+    }
+
+    #[test]
+    fn numbers_no_check_writes_make_the_line_malformed() {
+        let line = |ecc: &str, text: &str| {
+            format!("2026-01-02 fingerprint=T6DA-8PZ1-BEY5 verdict=intact codes=1/1 ecc={ecc} text={text}")
+        };
+        assert!(Check::parse(&line("100", "16/16")).is_some());
+        assert_eq!(Check::parse(&line("4294967286", "16/16")), None);
+        assert_eq!(Check::parse(&line("101", "16/16")), None);
+        assert_eq!(Check::parse(&line("99999999999999999999", "16/16")), None);
+        assert_eq!(Check::parse(&line(&vec!["0"; 256].join(","), "16/16")), None);
+        assert_eq!(Check::parse(&line("0", "18446744073709551615/16")), None);
+        assert_eq!(Check::parse(&line("0", "17/16")), None);
+        assert_eq!(Check::parse(&format!("{} fingerprint=X verdict=intact ecc=0", "9".repeat(65))), None);
+    }
+
+    #[test]
+    fn dates_are_shown_escaped_and_long_histories_elided() {
+        let mut first = check("2026-01-02\x1b[2J", &[Some(0)]);
+        first.date = "\x1b]0;t\x07".into();
+        let mut log = first.line() + "\n";
+        for year in 2027..2040 {
+            log += &(check(&format!("{year}-01-02"), &[Some(0)]).line() + "\n");
+        }
+        let t = trend(&log, &[check("2041-01-02", &[None])]);
+        assert_eq!(t[0], "T6DA-8PZ1-BEY5: wearing since \\u{1b}]0;t\\u{7} (14 earlier check(s)):");
+        assert_eq!(
+            t[1],
+            "  code 1: 0% → … (7 checks) … → 0% → 0% → 0% → 0% → 0% → 0% → not read since \\u{1b}]0;t\\u{7}"
+        );
     }
 
     #[test]

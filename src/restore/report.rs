@@ -146,6 +146,14 @@ pub struct SetHealth {
     /// Codes read with wrong contents.
     #[serde(skip)]
     pub damaged: Vec<u8>,
+    /// Codes read that do not fit the checksummed data although the code
+    /// that fits was read too (forged, or another printing): 1-based code
+    /// and where each was read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unfit_codes: Vec<UnfitCode>,
+    /// The same, in words.
+    #[serde(skip)]
+    pub unfit_note: Option<String>,
     /// The set's own recovery text (format v2), when read.
     #[serde(skip)]
     pub text: Option<crate::assemble::TextSeen>,
@@ -177,6 +185,14 @@ pub struct CodeHealth {
     /// How much of its QR error correction the best read needed (0 to 1;
     /// `None` when not read or not measured).
     pub ecc_used: Option<f32>,
+}
+
+/// A code read that does not fit the checksummed data.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnfitCode {
+    pub code: u8,
+    #[serde(rename = "where")]
+    pub places: Vec<String>,
 }
 
 /// The code nearest its error-correction limit.
@@ -277,9 +293,14 @@ impl VerifyReport {
                 None => None,
             };
             let content = check_content(set, reborrowed)?;
-            let damaged: Vec<u8> = match &set.outcome {
-                Outcome::Restored { bad_shards, .. } => bad_shards.clone(),
-                _ => Vec::new(),
+            // Damaged: no content read for the code fits. A code whose
+            // fitting content was read is read, whatever else was read for it.
+            let (damaged, unfit_codes): (Vec<u8>, Vec<UnfitCode>) = match &set.outcome {
+                Outcome::Restored { bad_shards, unfit, .. } => (
+                    bad_shards.iter().copied().filter(|i| !unfit.iter().any(|(u, _)| u == i)).collect(),
+                    unfit.iter().map(|(i, places)| UnfitCode { code: i + 1, places: places.clone() }).collect(),
+                ),
+                _ => (Vec::new(), Vec::new()),
             };
             let checksum_ok = matches!(set.outcome, Outcome::Restored { .. });
             let readable = set.have() - damaged.len();
@@ -339,8 +360,14 @@ impl VerifyReport {
                 if !lost.is_empty() {
                     reasons.push(format!("code(s) {} not read or damaged", codes_list(&lost)));
                 }
-                if readable < k {
+                if readable < k && (set.text.is_some() || v1_codes_from_text.is_some()) {
                     reasons.push("the data was rebuilt only with the help of the recovery text".into());
+                }
+                if !unfit_codes.is_empty() {
+                    reasons.push(format!(
+                        "{} code(s) read do not fit the checksummed data (forged, or another printing)",
+                        unfit_codes.len()
+                    ));
                 }
                 if let Some(t) = set.text.as_ref().filter(|t| t.lines < t.expected) {
                     reasons.push(format!(
@@ -382,6 +409,8 @@ impl VerifyReport {
                 contents: content.note,
                 mismatch,
                 damaged,
+                unfit_codes,
+                unfit_note: set.unfit_note(),
                 text: set.text.clone(),
                 v1_codes_from_text,
                 expected: expect.map(|e| e.to_string()),
@@ -547,10 +576,12 @@ impl SetHealth {
         }
         let margin = if readable >= k {
             format!("{readable} of {n} codes readable, {k} needed: {} more may be lost", readable - k)
-        } else if self.checksum_ok {
+        } else if self.checksum_ok && (self.text.is_some() || self.v1_codes_from_text.is_some()) {
             format!(
                 "{readable} of {n} codes readable, {k} needed: the data was rebuilt only with the help of the recovery text; reprint this sheet"
             )
+        } else if self.checksum_ok {
+            format!("{readable} of {n} codes readable, {k} needed")
         } else {
             format!("{readable} of {n} codes readable, {k} needed: {} more must be read to restore", k - readable)
         };
@@ -586,6 +617,9 @@ impl SetHealth {
                 "  Damaged or altered codes (read, but wrong content): {}.\n",
                 codes_list(&self.damaged)
             ));
+        }
+        if let Some(note) = &self.unfit_note {
+            text.push_str(&format!("  Codes that do not fit: {note}.\n"));
         }
         match (&self.fingerprint, self.expect_matches) {
             (Some(f), Some(true)) => text.push_str(&format!("  Fingerprint: {f} (matches --expect)\n")),

@@ -294,3 +294,213 @@ fn a_file_secret_that_is_a_symlink_says_what_is_embedded() {
         "{err}"
     );
 }
+
+/// Encode the bip39 sample; returns the PDF and its fingerprint.
+fn sheet_and_fingerprint(dir: &Path) -> (PathBuf, String) {
+    let pdf = encode(&sample("bip39.toml"), dir, "sheet", &[]);
+    let out = bin().arg("verify").arg(&pdf).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let fp = text
+        .split_whitespace()
+        .find(|w| w.len() == 14 && w.matches('-').count() == 2)
+        .unwrap_or_else(|| panic!("no fingerprint in {text}"))
+        .to_string();
+    (pdf, fp)
+}
+
+#[test]
+fn twenty_checks_at_once_keep_all_twenty_log_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, _) = sheet_and_fingerprint(dir.path());
+    let log = dir.path().join("checks.log");
+    let exe = assert_cmd::cargo::cargo_bin("paperseed");
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            std::process::Command::new(&exe)
+                .arg("verify")
+                .arg(&pdf)
+                .arg("--log")
+                .arg(&log)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(text.lines().count(), 20, "{text}");
+    assert!(text.lines().all(|l| l.contains("verdict=intact")), "{text}");
+}
+
+#[test]
+fn a_log_that_cannot_be_written_still_gets_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, _) = sheet_and_fingerprint(dir.path());
+    let target = dir.path().join("real.log");
+    std::fs::write(&target, "").unwrap();
+    let link = dir.path().join("link.log");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let big = dir.path().join("big.log");
+    std::fs::write(&big, "x".repeat(2 << 20)).unwrap();
+    let mut cases =
+        vec![(fifo(dir.path(), "pipe.log"), "FIFO"), (link.clone(), "symbolic link"), (big.clone(), "larger than")];
+    // A read-only folder stops everyone but root.
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::os::unix::fs::PermissionsExt::from_mode(0o555)).unwrap();
+    if std::fs::write(ro.join("probe"), "").is_err() {
+        cases.push((ro.join("checks.log"), "ermission denied"));
+    }
+    for (log, why) in cases {
+        let out = bin().arg("verify").arg(&pdf).arg("--log").arg(&log).timeout(PROMPTLY).output().unwrap();
+        let err = stderr_of(&out);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{}: {err}", log.display());
+        assert!(stdout.contains("Result: INTACT"), "{stdout}");
+        assert!(err.contains("was not written"), "{err}");
+        assert!(err.contains(why), "{why}: {err}");
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "");
+    assert_eq!(std::fs::metadata(&big).unwrap().len(), 2 << 20);
+}
+
+#[test]
+fn the_log_keeps_its_mode_and_its_hard_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, _) = sheet_and_fingerprint(dir.path());
+    let log = dir.path().join("checks.log");
+    std::fs::write(&log, "my own note\n").unwrap();
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let other = dir.path().join("other-name.log");
+    std::fs::hard_link(&log, &other).unwrap();
+    bin().arg("verify").arg(&pdf).arg("--log").arg(&log).assert().code(0);
+    assert_eq!(std::fs::metadata(&log).unwrap().permissions().mode() & 0o777, 0o640);
+    let text = std::fs::read_to_string(&other).unwrap();
+    assert!(text.starts_with("my own note\n") && text.contains("verdict=intact"), "{text}");
+}
+
+#[test]
+fn log_fields_are_shown_escaped_and_absurd_numbers_are_malformed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, fp) = sheet_and_fingerprint(dir.path());
+    let log = dir.path().join("checks.log");
+    // A date field holding a terminal escape (set the window title, clear the screen).
+    std::fs::write(
+        &log,
+        format!("\x1b]0;pwned\x07\x1b[2J fingerprint={fp} verdict=intact codes=4/4 ecc=0,0,0,0 text=14/14\n"),
+    )
+    .unwrap();
+    let out = bin().arg("verify").arg(&pdf).arg("--log").arg(&log).timeout(PROMPTLY).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(!stdout.contains('\x1b') && !stdout.contains('\x07'), "{stdout:?}");
+    assert!(stdout.contains("no code has worn since \\u{1b}]0;pwned"), "{stdout}");
+
+    // Numbers no check writes: the line is not a check (no overflow, no panic).
+    let log = dir.path().join("absurd.log");
+    std::fs::write(
+        &log,
+        format!(
+            "2026-01-02 fingerprint={fp} verdict=intact codes=4/4 ecc=4294967286,0,0,0 text=14/14\n\
+             2026-01-03 fingerprint={fp} verdict=intact codes=4/4 ecc=0,0,0,0 text=18446744073709551615/14\n"
+        ),
+    )
+    .unwrap();
+    let out = bin().arg("verify").arg(&pdf).arg("--log").arg(&log).timeout(PROMPTLY).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout.contains(&format!("{fp}: first logged check.")), "{stdout}");
+}
+
+#[test]
+fn every_output_is_checked_before_any_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pdf = encode(&sample("totp.toml"), d, "t", &[]);
+    std::fs::write(d.join("existing.txt"), "mine\n").unwrap();
+    std::os::unix::fs::symlink(d.join("elsewhere.txt"), d.join("link.txt")).unwrap();
+    let restore = |args: &[&std::ffi::OsStr]| {
+        let out = bin().current_dir(d).arg("restore").arg(&pdf).args(args).timeout(PROMPTLY).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        stderr_of(&out)
+    };
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    for (output, why) in [
+        ("existing.txt", "existing.txt already exists; pass --force"),
+        ("link.txt", "link.txt is a symbolic link"),
+        ("/dev/full", "/dev/full is not a regular file"),
+        ("nodir/x.txt", "the folder nodir does not exist"),
+    ] {
+        let err = restore(&[os("--otp-codes"), os("k.pdf"), os("-o"), os(output)]);
+        assert!(err.contains(why), "{output}: {err}");
+        assert!(!d.join("k.pdf").exists(), "{output}: k.pdf was written before -o was refused");
+        assert!(!d.join("elsewhere.txt").exists());
+    }
+    // An export into a missing folder: -o is not written either, and --force is no help.
+    let err = restore(&[os("--otp-codes"), os("nodir/k.pdf"), os("-o"), os("new.txt")]);
+    assert!(err.contains("the folder nodir does not exist"), "{err}");
+    assert!(!err.contains("--force"), "{err}");
+    assert!(!d.join("new.txt").exists());
+    assert_eq!(std::fs::read_to_string(d.join("existing.txt")).unwrap(), "mine\n");
+
+    // Control characters in a path are shown escaped, never sent raw to the terminal.
+    let odd = "a\nb\x1b[31m.txt";
+    std::fs::write(d.join(odd), "").unwrap();
+    let err = restore(&[os("-o"), os(odd)]);
+    assert!(err.contains("a\\nb\\u{1b}[31m.txt already exists"), "{err}");
+    assert!(!err.contains('\x1b'), "{err:?}");
+}
+
+#[test]
+fn forged_codes_of_the_set_are_reported_not_ignored() {
+    use paperseed::format::Frame;
+    use paperseed::interop::termqr;
+    use paperseed::sheet::qr::{Ecc, encode as qr_encode};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pdf = encode(&sample("bip39.toml"), d, "w", &[]);
+    let page = &rasterize(&pdf, 200.0)[0];
+    // The genuine codes, alone on an image (no recovery text).
+    let mut frames: Vec<Frame> = paperseed::scan::find_codes(
+        page,
+        &paperseed::scan::DetectOptions { expected: None, effort: paperseed::scan::Effort::Normal },
+    )
+    .into_iter()
+    .filter_map(|c| Frame::parse(&c.text).ok())
+    .collect();
+    frames.sort_by_key(|f| f.index);
+    assert_eq!(frames.len(), 4);
+    let png_of = |frame: &Frame, name: &str| {
+        let symbol = qr_encode(&frame.to_text(), Ecc::Q).unwrap();
+        let path = d.join(name);
+        std::fs::write(&path, termqr::png(&termqr::symbol_image(&symbol, 6, 4)).unwrap()).unwrap();
+        path
+    };
+    let genuine: Vec<PathBuf> = frames.iter().map(|f| png_of(f, &format!("code{}.png", f.index + 1))).collect();
+    // CRC-valid frames of the same set, for codes 1 to 3, whose contents do not fit.
+    let forged: Vec<PathBuf> = [0usize, 1, 2]
+        .iter()
+        .map(|&i| {
+            let mut f = frames[i].clone();
+            f.shard.iter_mut().for_each(|b| *b ^= 0x5a);
+            png_of(&f, &format!("forged{}.png", i + 1))
+        })
+        .collect();
+    let out = bin().arg("verify").args(&genuine).args(&forged).timeout(PROMPTLY).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let all = format!("{stdout}{}", stderr_of(&out));
+    assert!(!stdout.contains("with the help of the recovery text"), "{stdout}");
+    assert!(stdout.contains("3 codes read do not fit"), "{all}");
+    assert!(stdout.contains("4 of 4 codes readable"), "{all}");
+    assert!(stdout.contains("forged1.png") && stdout.contains("forged3.png"), "{all}");
+
+    let out = bin().arg("restore").args(&genuine).args(&forged).timeout(PROMPTLY).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("3 codes read do not fit") && err.contains("forged3.png"), "{err}");
+}

@@ -11,7 +11,7 @@ use paperseed::sheet::{Paper, Symbol, gallery};
 
 use crate::args::RestoreArgs;
 use crate::exit::Failure;
-use crate::output::{note, write_atomic};
+use crate::output::{note, shown, write_atomic};
 
 /// What `--qr` and `--totp-now` add after the secrets.
 pub fn extras_text(backups: &[&Backup], args: &RestoreArgs) -> Result<String, Failure> {
@@ -57,27 +57,54 @@ fn write_codes(
     quiet: bool,
 ) -> Result<(), Failure> {
     if items.is_empty() {
-        return Err(anyhow!("nothing to write to {}: the backup has no such secret", path.display()).into());
+        return Err(anyhow!("nothing to write to {}: the backup has no such secret", shown(path)).into());
     }
-    let is_png = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
-    if !is_png {
+    let files = code_files(path, items.len());
+    if !is_png(path) {
         let pdf = gallery::render(title, note_text, &items, Paper::A4)?;
         write_atomic(path, &pdf, force)?;
-        note(quiet, format!("Wrote {} ({} codes).", path.display(), items.len()));
+        note(quiet, format!("Wrote {} ({} codes).", shown(path), items.len()));
         return Ok(());
     }
-    let stem = path.with_extension("");
-    for (i, (label, symbol)) in items.iter().enumerate() {
-        let file = if items.len() == 1 {
-            path.to_path_buf()
-        } else {
-            PathBuf::from(format!("{}-{}.png", stem.display(), i + 1))
-        };
+    for (file, (label, symbol)) in files.iter().zip(&items) {
         let png = termqr::png(&termqr::symbol_image(symbol, 8, 4)).map_err(|e| anyhow!("{e}"))?;
-        write_atomic(&file, &png, force)?;
-        note(quiet, format!("Wrote {}: {label}", file.display()));
+        write_atomic(file, &png, force)?;
+        note(quiet, format!("Wrote {}: {label}", shown(file)));
     }
     Ok(())
+}
+
+fn is_png(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+/// The files `n` codes go to: the PDF, one PNG, or PNGs numbered after the stem.
+fn code_files(path: &Path, n: usize) -> Vec<PathBuf> {
+    if !is_png(path) || n <= 1 {
+        return vec![path.to_path_buf()];
+    }
+    let stem = path.with_extension("");
+    (1..=n)
+        .map(|i| {
+            let mut name = stem.clone().into_os_string();
+            name.push(format!("-{i}.png"));
+            PathBuf::from(name)
+        })
+        .collect()
+}
+
+/// Every file `--otp-codes` and `--seedqr` would write, to check them all
+/// (with `-o`) before any is written.
+pub fn export_files(backups: &[&Backup], args: &RestoreArgs) -> Vec<PathBuf> {
+    let secrets = || backups.iter().flat_map(|b| &b.secrets);
+    let mut files = Vec::new();
+    if let Some(path) = &args.otp_codes {
+        files.extend(code_files(path, secrets().filter(|s| matches!(s, Secret::Otp { .. })).count()));
+    }
+    if let Some(path) = &args.seedqr {
+        files.extend(code_files(path, 2 * secrets().filter(|s| matches!(s, Secret::Mnemonic { .. })).count()));
+    }
+    files
 }
 
 /// `--otp-codes` and `--seedqr`.

@@ -36,10 +36,21 @@ pub fn read_input(name: &str, limit: u64) -> Result<Vec<u8>> {
     Ok(data)
 }
 
+/// A path as shown in a message: control characters (a newline, a terminal
+/// escape sequence) escaped like `\n` and `\u{1b}`, never sent raw.
+pub fn shown(path: &Path) -> String {
+    path.display()
+        .to_string()
+        .chars()
+        .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
+        .collect()
+}
+
 /// Refuse to replace anything at `path` but a regular file (or nothing):
 /// `--force` renames over the path, which would replace a symlink itself
 /// (sending the secrets elsewhere than its target's folder), or turn a
-/// device node or FIFO into a file holding the secrets.
+/// device node or FIFO into a file holding the secrets. A path whose folder
+/// does not exist is refused too, before anything is written.
 pub fn check_target(path: &Path, force: bool) -> Result<()> {
     if path.as_os_str() == "-" {
         bail!("- (stdout) cannot be used here; give a file name");
@@ -55,15 +66,32 @@ pub fn check_target(path: &Path, force: bool) -> Result<()> {
                 } else {
                     "not a regular file (a device, FIFO or socket)"
                 };
-                bail!("{} is {what}; paperseed writes only regular files: give another output path", path.display());
+                bail!("{} is {what}; paperseed writes only regular files: give another output path", shown(path));
             }
             if !force {
-                bail!("{} already exists; pass --force to overwrite it", path.display());
+                bail!("{} already exists; pass --force to overwrite it", shown(path));
             }
             Ok(())
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e).with_context(|| format!("cannot check {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => return Ok(()),
+            };
+            match std::fs::metadata(dir) {
+                Ok(m) if m.is_dir() => Ok(()),
+                Ok(_) => {
+                    bail!("cannot write {}: {} is not a folder: give another output path", shown(path), shown(dir))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+                    "cannot write {}: the folder {} does not exist: create it first, or give another output path",
+                    shown(path),
+                    shown(dir)
+                ),
+                Err(e) => Err(e).with_context(|| format!("cannot check the folder {}", shown(dir))),
+            }
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot check {}", shown(path))),
     }
 }
 
@@ -76,10 +104,10 @@ fn temp_beside(path: &Path, data: &[u8]) -> Result<tempfile::NamedTempFile> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".paperseed-")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+        .with_context(|| format!("cannot create a file in {}", shown(dir)))?;
     tmp.write_all(data)
         .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(|| format!("cannot write {}", shown(path)))?;
     Ok(tmp)
 }
 
@@ -88,10 +116,10 @@ fn temp_beside(path: &Path, data: &[u8]) -> Result<tempfile::NamedTempFile> {
 fn persist(tmp: tempfile::NamedTempFile, path: &Path, force: bool) -> Result<()> {
     check_target(path, force)?;
     if force {
-        tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
+        tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {}", shown(path)))?;
     } else {
         tmp.persist_noclobber(path).map_err(|e| e.error).with_context(|| {
-            format!("cannot write {} (if it now exists, pass --force to overwrite it)", path.display())
+            format!("cannot write {} (if it now exists, pass --force to overwrite it)", shown(path))
         })?;
     }
     Ok(())
@@ -156,7 +184,7 @@ fn backup_of(path: &Path) -> Result<Option<tempfile::TempPath>> {
                 _ => std::fs::copy(path, p).map(drop),
             })
         })
-        .with_context(|| format!("cannot keep a copy of {} while replacing it", path.display()))?;
+        .with_context(|| format!("cannot keep a copy of {} while replacing it", shown(path)))?;
     Ok(Some(name.into_temp_path()))
 }
 

@@ -12,7 +12,7 @@ use paperseed::secret::{Secret, export, manifest};
 
 use crate::args::{OutputFormat, RestoreArgs};
 use crate::exit::{EXIT_USAGE, Failure};
-use crate::output::{eprint_line, note, print_stdout, write_all_atomic, write_atomic};
+use crate::output::{check_target, eprint_line, note, print_stdout, shown, write_all_atomic, write_atomic};
 use crate::passphrase::{PassphraseSource, unlock_failure};
 use crate::scan::{describe, not_restorable, report_problems, scan_inputs};
 
@@ -32,7 +32,7 @@ fn create_private_dir(dir: &Path) -> Result<(), Failure> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    builder.create(dir).with_context(|| format!("cannot create {}", shown(dir)))?;
     Ok(())
 }
 
@@ -96,12 +96,12 @@ fn write_files(backups: &[&paperseed::secret::Backup], dir: &Path, force: bool, 
                 quiet,
                 format!(
                     "Wrote {} ({} bytes): another embedded file is also named {name:?}, so this one was renamed.",
-                    path.display(),
+                    shown(path),
                     data.len()
                 ),
             );
         } else {
-            note(quiet, format!("Wrote {} ({} bytes).", path.display(), data.len()));
+            note(quiet, format!("Wrote {} ({} bytes).", shown(path), data.len()));
         }
     }
     Ok(())
@@ -119,6 +119,13 @@ pub fn restore(args: RestoreArgs, quiet: bool) -> Result<(), Failure> {
     };
     for p in &opening.problems {
         eprint_line(&format!("paperseed: {}", describe(p)));
+    }
+    // Codes of the set that do not fit its checksummed data were left out:
+    // say so (count and where), never silently.
+    for set in open::select(&scanned.report, args.scan.set.as_deref()) {
+        if let Some(note) = set.unfit_note() {
+            eprint_line(&format!("paperseed: warning: set {}: {note}.", set.set.short_id()));
+        }
     }
     if opening.restored.is_empty() {
         return Err(not_restorable(format!("nothing could be restored from {} page(s)", scanned.pages)));
@@ -192,6 +199,18 @@ fn emit(
     } else if args.qr || args.totp_now {
         note(quiet, "note: --qr and --totp-now print only with the text format");
     }
+    // Every output is checked (exists without --force, symlink, device,
+    // missing folder) before any is written.
+    let mut outputs = crate::exports::export_files(&backups, args);
+    outputs.extend(args.output.clone().filter(|p| p.as_os_str() != "-"));
+    for path in &outputs {
+        check_target(path, args.force).context("nothing was written")?;
+    }
+    if let Some(dir) = &args.files_to
+        && std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir())
+    {
+        return Err(anyhow!("--files-to {} is not a folder; nothing was written", shown(dir)).into());
+    }
     crate::exports::write_exports(&backups, args, quiet)?;
     if let Some(dir) = &args.files_to {
         write_files(&backups, dir, args.force, quiet)?;
@@ -199,7 +218,7 @@ fn emit(
     match &args.output {
         Some(path) if path.as_os_str() != "-" => {
             write_atomic(path, out.as_bytes(), args.force)?;
-            note(quiet, format!("Wrote {}.", path.display()));
+            note(quiet, format!("Wrote {}.", shown(path)));
         }
         _ if format == OutputFormat::Text => {
             // On the terminal, characters a person cannot see (a right-to-left
