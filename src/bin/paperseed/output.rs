@@ -2,7 +2,7 @@
 //! files written atomically, never through a symlink or onto a device, never
 //! over an existing file without `--force`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -22,18 +22,17 @@ pub fn eprint_line(msg: &str) {
 
 /// Read a file or stdin (`-`), with a bound on the size.
 pub fn read_input(name: &str, limit: u64) -> Result<Vec<u8>> {
-    let mut data = Vec::new();
-    if name == "-" {
-        std::io::stdin().lock().take(limit + 1).read_to_end(&mut data).context("cannot read stdin")?;
-    } else {
+    use paperseed::readfile::{self, Limited};
+    if name != "-" {
         // A regular file only (a FIFO or device would hang or never end),
         // read up to the limit whatever size it reports.
-        return Ok(paperseed::readfile::read_bounded(std::path::Path::new(name), limit)?);
+        return Ok(readfile::read_bounded(std::path::Path::new(name), limit)?);
     }
-    if data.len() as u64 > limit {
-        bail!("{name} is larger than {limit} bytes, more than paperseed reads here");
+    match readfile::read_limited(std::io::stdin().lock(), limit) {
+        Ok(data) => Ok(data),
+        Err(Limited::TooLarge) => bail!("{name} is larger than {limit} bytes, more than paperseed reads here"),
+        Err(Limited::Io(e)) => Err(anyhow::Error::from(e).context("cannot read stdin")),
     }
-    Ok(data)
 }
 
 /// A path as shown in a message: control characters (a newline, a terminal

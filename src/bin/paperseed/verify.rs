@@ -86,7 +86,7 @@ const LOG_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 /// It must be a regular file (a symlink is not followed, a FIFO or device is
 /// refused without blocking) of at most `history::MAX_LOG_BYTES`.
 fn log_check(path: &Path, report: &VerifyReport) -> anyhow::Result<Vec<String>> {
-    use std::io::{Read, Seek, Write};
+    use std::io::{Seek, Write};
     use std::os::unix::fs::OpenOptionsExt;
 
     if let Ok(meta) = std::fs::symlink_metadata(path) {
@@ -123,13 +123,15 @@ fn log_check(path: &Path, report: &VerifyReport) -> anyhow::Result<Vec<String>> 
             readfile::size(limit)
         );
     }
-    let mut bytes = Vec::new();
-    file.seek(std::io::SeekFrom::Start(0))
-        .and_then(|_| (&mut file).take(limit + 1).read_to_end(&mut bytes))
-        .context("cannot read it")?;
-    if bytes.len() as u64 > limit {
-        bail!("it is larger than {}, more than a log of checks grows to: start a new log file", readfile::size(limit));
-    }
+    file.seek(std::io::SeekFrom::Start(0)).context("cannot read it")?;
+    let bytes = match readfile::read_limited(&mut file, limit) {
+        Ok(bytes) => bytes,
+        Err(readfile::Limited::TooLarge) => bail!(
+            "it is larger than {}, more than a log of checks grows to: start a new log file",
+            readfile::size(limit)
+        ),
+        Err(readfile::Limited::Io(e)) => return Err(anyhow::Error::from(e).context("cannot read it")),
+    };
     let log = String::from_utf8(bytes).map_err(|_| anyhow!("it is not UTF-8 text (is it the log?)"))?;
     let checks = history::checks(report, &today());
     let trend = history::trend(&log, &checks);
